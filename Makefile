@@ -1,0 +1,66 @@
+# Sahakum — `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test demo serve migrate seed test test-postgres lint format messages check bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(VENV)/bin/python
+	$(PY) -m pip install -r requirements-test.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed ## Create .venv and install requirements.txt
+
+install-test: $(VENV)/.installed-test ## Install requirements plus test requirements
+
+migrate: install ## Apply migrations to the local database (SQLite unless DATABASE_URL is set)
+	$(PY) manage.py migrate --noinput
+
+seed: migrate ## Load the demo site and data (idempotent)
+	$(PY) manage.py seed_demo
+
+demo: seed ## Install, migrate, seed and serve the demo on http://127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install ## Serve without seeding
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-test ## Install everything and run the whole suite (SQLite)
+	$(PY) -m pytest
+
+test-postgres: install-test ## Run the suite against PostgreSQL (DATABASE_URL, default local postgres)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sahakum} $(PY) -m pytest
+
+lint: install-test ## ruff lint and format check, Django checks, missing migrations
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+format: install-test ## Apply ruff fixes and formatting
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+messages: install ## Refresh the Khmer catalog and compile it (needs gettext)
+	$(PY) manage.py makemessages -l km --ignore=.venv --ignore=staticfiles --ignore=bench --no-obsolete
+	$(PY) manage.py compilemessages -l km --ignore=.venv
+
+bench: install-test ## Run the benchmarks and rewrite bench/RESULTS.md
+	$(PY) bench/run.py
+
+clean: ## Remove the virtualenv, database and collected files
+	rm -rf $(VENV) db.sqlite3 staticfiles media

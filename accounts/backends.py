@@ -1,0 +1,31 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from .models import normalise_phone
+
+
+class EmailOrPhoneBackend(ModelBackend):
+    """Lets people sign in with their username, email address or phone number."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        User = get_user_model()
+        identifier = username.strip()
+        candidates = User.objects.filter(username__iexact=identifier)
+        if "@" in identifier:
+            candidates = User.objects.filter(email__iexact=identifier) | candidates
+        phone = normalise_phone(identifier)
+        if len(phone) >= 8 and phone.isdigit():
+            candidates = User.objects.filter(phone=phone) | candidates
+        matches = list(candidates.distinct()[:2])
+        if len(matches) != 1:
+            # Unknown or ambiguous: run the hasher anyway so timing does not reveal which.
+            User().set_password(password)
+            return None
+        user = matches[0]
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

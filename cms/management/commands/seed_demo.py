@@ -1,0 +1,38 @@
+import importlib
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import seed_accounts
+from cms.demo import seed_pages
+
+# Each app that has demo data provides `<app>.demo.seed(*, users, pages, log)`.
+APP_SEEDERS = ["networks.demo", "marketplace.demo", "training.demo"]
+
+
+class Command(BaseCommand):
+    help = "Build the demo site (pages in Khmer and English, one account per role, demo data). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo creates public demo accounts; refusing with DJANGO_DEBUG off (use --force).")
+        log = self.stdout.write
+        with transaction.atomic():
+            log("Accounts")
+            users = seed_accounts(log=log)
+            log("Pages")
+            pages = seed_pages(log=log)
+            for module_name in APP_SEEDERS:
+                try:
+                    module = importlib.import_module(module_name)
+                except ModuleNotFoundError as error:
+                    if error.name != module_name:
+                        raise
+                    continue
+                log(module_name)
+                module.seed(users=users, pages=pages, log=log)
+        log(self.style.SUCCESS("Demo ready."))

@@ -1,0 +1,51 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from wagtail.models import Locale, Page, Site
+
+register = template.Library()
+
+LANGUAGE_NAMES = {"km": "ខ្មែរ", "en": "English"}
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """Top-level pages shown in menus, under the home page of the current language."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return []
+    root = site.root_page
+    locale = Locale.get_active()
+    if root.locale_id != locale.id:
+        root = root.get_translation_or_none(locale) or root
+    return list(root.get_children().live().in_menu().public().only("id", "title", "url_path", "slug", "path", "depth"))
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per language that keeps the reader on the same page: the page's translation
+    where there is one, otherwise the same path under the other language prefix."""
+    request = context.get("request")
+    page = context.get("page")
+    current = translation.get_language()
+    links = []
+    translations = {}
+    if isinstance(page, Page) and page.pk:
+        for translated in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[translated.locale.language_code] = translated
+    for code, _name in settings.LANGUAGES:
+        if code in translations:
+            url = translations[code].get_url(request)
+        elif request is not None:
+            url = translate_url(request.get_full_path(), code)
+        else:
+            url = f"/{code}/"
+        links.append({"code": code, "name": LANGUAGE_NAMES.get(code, code), "url": url, "current": code == current})
+    return links
+
+
+@register.filter
+def is_khmer(language_code: str) -> bool:
+    return (language_code or "").startswith("km")

@@ -1,0 +1,50 @@
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.models import Locale, Page
+
+from .khmer import segment
+
+SEARCH_PAGE_SIZE = 20
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def search(request):
+    """Site search across pages in the current language, plus whatever other apps register
+    with the `sahakum_search_results` hook (products, courses). Personal data is never
+    searchable here."""
+    query = (request.GET.get("q") or "").strip()[:200]
+    page_results = Page.objects.none()
+    extra_results = []
+    if query:
+        segmented = segment(query)
+        locale = Locale.get_active()
+        page_results = Page.objects.live().public().filter(locale=locale).specific().search(segmented, operator="and")
+        for hook in hooks.get_hooks("sahakum_search_results"):
+            extra_results.extend(hook(request, segmented))
+    paginator = Paginator(page_results, SEARCH_PAGE_SIZE)
+    results_page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cms/search.html",
+        {
+            "search_query": query,
+            "results": results_page,
+            "extra_results": extra_results,
+            "page_title": _("Search"),
+        },
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Deliberately context-free: the database may be what failed.
+    return render(request, "500.html", status=500)

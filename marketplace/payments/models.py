@@ -1,0 +1,1 @@
+# Payment models arrive with the payments issue.

@@ -1,0 +1,56 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-for-checks-only-9f8e7d6c",
+    "ALLOWED_HOSTS": "sahakum.example.org",
+    "DATABASE_URL": "sqlite:///" + str(ROOT / "unused-check.sqlite3"),
+}
+
+
+def _manage(*args, env):
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_check_deploy_is_clean():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECRET_KEY"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_sends_security_headers():
+    # The same values check --deploy inspects, read from the module itself.
+    env = dict(PRODUCTION_ENV)
+    result = _manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings as s;"
+        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+        " s.CONTENT_SECURITY_POLICY['DIRECTIVES']['default-src'])",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:4] == ["31536000", "True", "True", "True"]
+    assert "'self'" in result.stdout
