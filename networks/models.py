@@ -1,1 +1,283 @@
-# Registry models arrive with the networks issue.
+"""Registry models: Cambodia's administrative geography, the NGO's networks, their groups,
+members, memberships and meetings.
+
+Personal data lives only on Member. Rules about one record (age, minor, sensitivity) stay here;
+workflows (import, anonymise) live in services.py; shared reads in querysets.py."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import phone_validator
+
+ADULT_AGE = 18
+
+
+class BilingualNameMixin:
+    """`name` in the active language: Khmer first, English when the page is in English."""
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "km").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_km or self.name_en
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Province(BilingualNameMixin, models.Model):
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    name_km = models.CharField(_("name (Khmer)"), max_length=100)
+    name_en = models.CharField(_("name (Latin)"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+
+class District(BilingualNameMixin, models.Model):
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="districts")
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    name_km = models.CharField(_("name (Khmer)"), max_length=100)
+    name_en = models.CharField(_("name (Latin)"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+
+class Commune(BilingualNameMixin, models.Model):
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="communes")
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name_km = models.CharField(_("name (Khmer)"), max_length=100)
+    name_en = models.CharField(_("name (Latin)"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+
+class Village(BilingualNameMixin, models.Model):
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="villages")
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name_km = models.CharField(_("name (Khmer)"), max_length=100)
+    name_en = models.CharField(_("name (Latin)"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+
+
+class Network(BilingualNameMixin, models.Model):
+    name_km = models.CharField(_("name (Khmer)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    founded = models.DateField(_("founded"), null=True, blank=True)
+    purpose_km = models.TextField(_("purpose (Khmer)"), blank=True)
+    purpose_en = models.TextField(_("purpose (English)"), blank=True)
+    is_sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("Members of a sensitive network (e.g. survivors) are visible to safeguarding officers only."),
+    )
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+
+class Group(BilingualNameMixin, models.Model):
+    class Level(models.TextChoices):
+        VILLAGE = "village", _("Village")
+        COMMUNE = "commune", _("Commune")
+
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="groups")
+    name_km = models.CharField(_("name (Khmer)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.VILLAGE)
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="groups", verbose_name=_("village")
+    )
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="groups", verbose_name=_("commune"))
+    founded = models.DateField(_("founded"), null=True, blank=True)
+    collection_point = models.CharField(
+        _("collection point"), max_length=200, blank=True, help_text=_("Where buyers pick up orders.")
+    )
+
+    class Meta:
+        ordering = ["network", "name_km"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+    def clean(self):
+        if self.level == self.Level.VILLAGE and not self.village_id:
+            raise ValidationError({"village": _("A village-level group needs a village.")})
+        if self.village_id and self.commune_id and self.village.commune_id != self.commune_id:
+            raise ValidationError({"village": _("The village is not in the group's commune.")})
+
+
+class Member(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+
+    name_km = models.CharField(_("name (Khmer)"), max_length=120, blank=True)
+    name_latin = models.CharField(_("name (Latin script)"), max_length=120, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("village")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
+    guardian_name = models.CharField(_("guardian's name"), max_length=120, blank=True)
+    # A producer or coordinator who signs in to "My shop" is linked to their registry record.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("user account"),
+    )
+    is_anonymised = models.BooleanField(_("anonymised"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name_latin", "name_km"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        if self.is_anonymised:
+            return str(_("Anonymised member #%(id)s") % {"id": self.pk})
+        return self.name_km or self.name_latin or str(_("Member #%(id)s") % {"id": self.pk})
+
+    @property
+    def effective_birth_year(self) -> int | None:
+        return self.date_of_birth.year if self.date_of_birth else self.birth_year
+
+    def age_on(self, day: datetime.date) -> int | None:
+        if self.date_of_birth:
+            born = self.date_of_birth
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        if self.birth_year:
+            # With only a year, assume the birthday has passed (the youngest reading would hide
+            # adults as minors; safeguarding treats the boundary year as minor below).
+            return day.year - self.birth_year
+        return None
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def is_minor(self) -> bool:
+        """Under 18 today. With only a birth year, someone who turns 18 this year still counts
+        as a minor: safeguarding errs on the side of protection."""
+        today = timezone.localdate()
+        if self.date_of_birth:
+            return self.age_on(today) < ADULT_AGE
+        if self.birth_year:
+            return today.year - self.birth_year <= ADULT_AGE
+        return False
+
+    def clean(self):
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
+            raise ValidationError({"date_of_birth": _("The date of birth is in the future.")})
+        if self.birth_year and not (1900 <= self.birth_year <= today.year):
+            raise ValidationError({"birth_year": _("Enter a year between 1900 and this year.")})
+        if self.date_of_birth and self.birth_year and self.date_of_birth.year != self.birth_year:
+            raise ValidationError({"birth_year": _("The year of birth does not match the date of birth.")})
+        if not self.is_anonymised and not (self.name_km or self.name_latin):
+            raise ValidationError(_("Enter a name in Khmer or Latin script."))
+
+    def save(self, *args, **kwargs):
+        if self.date_of_birth and not self.birth_year:
+            self.birth_year = self.date_of_birth.year
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        LEADER = "leader", _("Leader")
+        DEPUTY = "deputy", _("Deputy")
+        TREASURER = "treasurer", _("Treasurer")
+        FACILITATOR = "facilitator", _("Facilitator")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined = models.DateField(_("joined"))
+    left = models.DateField(_("left"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-joined"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "group"], condition=models.Q(left__isnull=True), name="networks_one_active_membership"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left__isnull=True) | models.Q(left__gte=models.F("joined")),
+                name="networks_membership_left_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.group}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left is None
+
+    def clean(self):
+        if self.left and self.joined and self.left < self.joined:
+            raise ValidationError({"left": _("A member cannot leave before joining.")})
+
+
+class Meeting(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200)
+    attended_female = models.PositiveIntegerField(_("women and girls attending"), default=0)
+    attended_male = models.PositiveIntegerField(_("men and boys attending"), default=0)
+    attended_other = models.PositiveIntegerField(_("others attending"), default=0)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.date}"
+
+    @property
+    def attended_total(self) -> int:
+        return self.attended_female + self.attended_male + self.attended_other
