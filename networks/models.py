@@ -176,6 +176,11 @@ class Member(models.Model):
             return str(_("Anonymised member #%(id)s") % {"id": self.pk})
         return self.name_km or self.name_latin or str(_("Member #%(id)s") % {"id": self.pk})
 
+    def save(self, *args, **kwargs):
+        if self.date_of_birth and not self.birth_year:
+            self.birth_year = self.date_of_birth.year
+        super().save(*args, **kwargs)
+
     @property
     def effective_birth_year(self) -> int | None:
         return self.date_of_birth.year if self.date_of_birth else self.birth_year
@@ -215,11 +220,6 @@ class Member(models.Model):
             raise ValidationError({"birth_year": _("The year of birth does not match the date of birth.")})
         if not self.is_anonymised and not (self.name_km or self.name_latin):
             raise ValidationError(_("Enter a name in Khmer or Latin script."))
-
-    def save(self, *args, **kwargs):
-        if self.date_of_birth and not self.birth_year:
-            self.birth_year = self.date_of_birth.year
-        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,173 +16,317 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=4, unique=True, verbose_name='code')),
-                ('name_km', models.CharField(max_length=100, verbose_name='name (Khmer)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (Latin)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=4, unique=True, verbose_name="code")),
+                ("name_km", models.CharField(max_length=100, verbose_name="name (Khmer)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (Latin)")),
             ],
             options={
-                'verbose_name': 'district',
-                'verbose_name_plural': 'districts',
-                'ordering': ['code'],
+                "verbose_name": "district",
+                "verbose_name_plural": "districts",
+                "ordering": ["code"],
             },
             bases=(networks.models.BilingualNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Network',
+            name="Network",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_km', models.CharField(max_length=120, verbose_name='name (Khmer)')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('slug', models.SlugField(unique=True, verbose_name='slug')),
-                ('founded', models.DateField(blank=True, null=True, verbose_name='founded')),
-                ('purpose_km', models.TextField(blank=True, verbose_name='purpose (Khmer)')),
-                ('purpose_en', models.TextField(blank=True, verbose_name='purpose (English)')),
-                ('is_sensitive', models.BooleanField(default=False, help_text='Members of a sensitive network (e.g. survivors) are visible to safeguarding officers only.', verbose_name='sensitive')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name_km", models.CharField(max_length=120, verbose_name="name (Khmer)")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("slug", models.SlugField(unique=True, verbose_name="slug")),
+                ("founded", models.DateField(blank=True, null=True, verbose_name="founded")),
+                ("purpose_km", models.TextField(blank=True, verbose_name="purpose (Khmer)")),
+                ("purpose_en", models.TextField(blank=True, verbose_name="purpose (English)")),
+                (
+                    "is_sensitive",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Members of a sensitive network (e.g. survivors) are visible to safeguarding officers only.",
+                        verbose_name="sensitive",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'network',
-                'verbose_name_plural': 'networks',
-                'ordering': ['name_en'],
+                "verbose_name": "network",
+                "verbose_name_plural": "networks",
+                "ordering": ["name_en"],
             },
             bases=(networks.models.BilingualNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='code')),
-                ('name_km', models.CharField(max_length=100, verbose_name='name (Khmer)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (Latin)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=2, unique=True, verbose_name="code")),
+                ("name_km", models.CharField(max_length=100, verbose_name="name (Khmer)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (Latin)")),
             ],
             options={
-                'verbose_name': 'province',
-                'verbose_name_plural': 'provinces',
-                'ordering': ['code'],
+                "verbose_name": "province",
+                "verbose_name_plural": "provinces",
+                "ordering": ["code"],
             },
             bases=(networks.models.BilingualNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='code')),
-                ('name_km', models.CharField(max_length=100, verbose_name='name (Khmer)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (Latin)')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='communes', to='networks.district')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=6, unique=True, verbose_name="code")),
+                ("name_km", models.CharField(max_length=100, verbose_name="name (Khmer)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (Latin)")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="communes", to="networks.district"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'verbose_name_plural': 'communes',
-                'ordering': ['code'],
+                "verbose_name": "commune",
+                "verbose_name_plural": "communes",
+                "ordering": ["code"],
             },
             bases=(networks.models.BilingualNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_km', models.CharField(max_length=120, verbose_name='name (Khmer)')),
-                ('name_en', models.CharField(blank=True, max_length=120, verbose_name='name (English)')),
-                ('level', models.CharField(choices=[('village', 'Village'), ('commune', 'Commune')], default='village', max_length=10, verbose_name='level')),
-                ('founded', models.DateField(blank=True, null=True, verbose_name='founded')),
-                ('collection_point', models.CharField(blank=True, help_text='Where buyers pick up orders.', max_length=200, verbose_name='collection point')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='networks.commune', verbose_name='commune')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='networks.network')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name_km", models.CharField(max_length=120, verbose_name="name (Khmer)")),
+                ("name_en", models.CharField(blank=True, max_length=120, verbose_name="name (English)")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("village", "Village"), ("commune", "Commune")],
+                        default="village",
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("founded", models.DateField(blank=True, null=True, verbose_name="founded")),
+                (
+                    "collection_point",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where buyers pick up orders.",
+                        max_length=200,
+                        verbose_name="collection point",
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="groups",
+                        to="networks.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="groups", to="networks.network"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group',
-                'verbose_name_plural': 'groups',
-                'ordering': ['network', 'name_km'],
+                "verbose_name": "group",
+                "verbose_name_plural": "groups",
+                "ordering": ["network", "name_km"],
             },
             bases=(networks.models.BilingualNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('topic', models.CharField(max_length=200, verbose_name='topic')),
-                ('attended_female', models.PositiveIntegerField(default=0, verbose_name='women and girls attending')),
-                ('attended_male', models.PositiveIntegerField(default=0, verbose_name='men and boys attending')),
-                ('attended_other', models.PositiveIntegerField(default=0, verbose_name='others attending')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='networks.group')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(verbose_name="date")),
+                ("topic", models.CharField(max_length=200, verbose_name="topic")),
+                ("attended_female", models.PositiveIntegerField(default=0, verbose_name="women and girls attending")),
+                ("attended_male", models.PositiveIntegerField(default=0, verbose_name="men and boys attending")),
+                ("attended_other", models.PositiveIntegerField(default=0, verbose_name="others attending")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="meetings", to="networks.group"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting',
-                'verbose_name_plural': 'meetings',
-                'ordering': ['-date'],
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+                "ordering": ["-date"],
             },
         ),
         migrations.AddField(
-            model_name='district',
-            name='province',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='districts', to='networks.province'),
+            model_name="district",
+            name="province",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="districts", to="networks.province"
+            ),
         ),
         migrations.CreateModel(
-            name='Village',
+            name="Village",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, verbose_name='code')),
-                ('name_km', models.CharField(max_length=100, verbose_name='name (Khmer)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (Latin)')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='villages', to='networks.commune')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=8, unique=True, verbose_name="code")),
+                ("name_km", models.CharField(max_length=100, verbose_name="name (Khmer)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (Latin)")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="villages", to="networks.commune"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'village',
-                'verbose_name_plural': 'villages',
-                'ordering': ['code'],
+                "verbose_name": "village",
+                "verbose_name_plural": "villages",
+                "ordering": ["code"],
             },
             bases=(networks.models.BilingualNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_km', models.CharField(blank=True, max_length=120, verbose_name='name (Khmer)')),
-                ('name_latin', models.CharField(blank=True, max_length=120, verbose_name='name (Latin script)')),
-                ('gender', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other')], max_length=10, verbose_name='gender')),
-                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of birth')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator(message='Enter a phone number of 8 to 15 digits, optionally starting with +.', regex='^\\+?[0-9]{8,15}$')], verbose_name='phone')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('consent_date', models.DateField(blank=True, null=True, verbose_name='consent date')),
-                ('guardian_name', models.CharField(blank=True, max_length=120, verbose_name="guardian's name")),
-                ('is_anonymised', models.BooleanField(default=False, verbose_name='anonymised')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('consent_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='consent recorded by')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='member', to=settings.AUTH_USER_MODEL, verbose_name='user account')),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='networks.village', verbose_name='village')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name_km", models.CharField(blank=True, max_length=120, verbose_name="name (Khmer)")),
+                ("name_latin", models.CharField(blank=True, max_length=120, verbose_name="name (Latin script)")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("female", "Female"), ("male", "Male"), ("other", "Other")],
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                ("date_of_birth", models.DateField(blank=True, null=True, verbose_name="date of birth")),
+                ("birth_year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year of birth")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                message="Enter a phone number of 8 to 15 digits, optionally starting with +.",
+                                regex="^\\+?[0-9]{8,15}$",
+                            )
+                        ],
+                        verbose_name="phone",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("consent_date", models.DateField(blank=True, null=True, verbose_name="consent date")),
+                ("guardian_name", models.CharField(blank=True, max_length=120, verbose_name="guardian's name")),
+                ("is_anonymised", models.BooleanField(default=False, verbose_name="anonymised")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "consent_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="consent recorded by",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="member",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user account",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="networks.village",
+                        verbose_name="village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member',
-                'verbose_name_plural': 'members',
-                'ordering': ['name_latin', 'name_km'],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+                "ordering": ["name_latin", "name_km"],
             },
         ),
         migrations.AddField(
-            model_name='group',
-            name='village',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='networks.village', verbose_name='village'),
+            model_name="group",
+            name="village",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="groups",
+                to="networks.village",
+                verbose_name="village",
+            ),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('member', 'Member'), ('leader', 'Leader'), ('deputy', 'Deputy'), ('treasurer', 'Treasurer'), ('facilitator', 'Facilitator')], default='member', max_length=12, verbose_name='role')),
-                ('joined', models.DateField(verbose_name='joined')),
-                ('left', models.DateField(blank=True, null=True, verbose_name='left')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='networks.group')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='networks.member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("member", "Member"),
+                            ("leader", "Leader"),
+                            ("deputy", "Deputy"),
+                            ("treasurer", "Treasurer"),
+                            ("facilitator", "Facilitator"),
+                        ],
+                        default="member",
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                ("joined", models.DateField(verbose_name="joined")),
+                ("left", models.DateField(blank=True, null=True, verbose_name="left")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="networks.group"
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="networks.member"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['-joined'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('left__isnull', True)), fields=('member', 'group'), name='networks_one_active_membership'), models.CheckConstraint(condition=models.Q(('left__isnull', True), ('left__gte', models.F('joined')), _connector='OR'), name='networks_membership_left_after_joined')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["-joined"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("left__isnull", True)),
+                        fields=("member", "group"),
+                        name="networks_one_active_membership",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("left__isnull", True), ("left__gte", models.F("joined")), _connector="OR"),
+                        name="networks_membership_left_after_joined",
+                    ),
+                ],
             },
         ),
     ]
