@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
@@ -115,6 +116,13 @@ class HomePage(BasePage):
         "marketplace.MarketPage",
     ]
     max_count_per_parent = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Each app contributes its own section (featured products, upcoming sessions, network
+        # figures) through the `sahakum_home_sections` hook: a callable(request) -> HTML.
+        context["home_sections"] = [section(request) for section in hooks.get_hooks("sahakum_home_sections")]
+        return context
 
     class Meta:
         verbose_name = _("home page")
