@@ -12,10 +12,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from accounts.models import phone_validator
 
-ADULT_AGE = 18
+from .querysets import ADULT_AGE, MemberQuerySet, MembershipQuerySet
 
 
 class BilingualNameMixin:
@@ -127,7 +129,7 @@ class Group(BilingualNameMixin, models.Model):
             raise ValidationError({"village": _("The village is not in the group's commune.")})
 
 
-class Member(models.Model):
+class Member(ClusterableModel):
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")
@@ -166,15 +168,57 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MemberQuerySet.as_manager()
+
+    # Fields erased by anonymisation (services.member_anonymise); gender, birth year and
+    # memberships stay so that the statistics do not change.
+    PERSONAL_FIELDS = ("name_km", "name_latin", "date_of_birth", "phone", "notes", "guardian_name")
+
     class Meta:
         ordering = ["name_latin", "name_km"]
         verbose_name = _("member")
         verbose_name_plural = _("members")
+        indexes = [models.Index(fields=["birth_year"]), models.Index(fields=["phone"])]
+        permissions = [
+            ("import_member", _("Can import members from CSV")),
+            ("anonymise_member", _("Can anonymise members")),
+        ]
 
     def __str__(self) -> str:
+        # str() ends up in log entries, choosers and other apps' dropdowns that people without
+        # the safeguarding role can read: a protected member is never named there.
         if self.is_anonymised:
             return str(_("Anonymised member #%(id)s") % {"id": self.pk})
+        if self.is_protected:
+            return str(_("Protected member #%(id)s") % {"id": self.pk})
         return self.name_km or self.name_latin or str(_("Member #%(id)s") % {"id": self.pk})
+
+    @property
+    def display_name(self) -> str:
+        """The real name, for screens already restricted to people allowed to read it."""
+        if self.is_anonymised:
+            return str(self)
+        return " / ".join(name for name in (self.name_km, self.name_latin) if name) or str(self)
+
+    @property
+    def in_sensitive_network(self) -> bool:
+        # Annotated by MemberQuerySet.with_protection() in listings; one query otherwise.
+        cached = self.__dict__.get("in_sensitive_network")
+        if cached is None:
+            if self.pk is None:
+                return False
+            cached = self.memberships.filter(group__network__is_sensitive=True).exists()
+            self.__dict__["in_sensitive_network"] = cached
+        return cached
+
+    @in_sensitive_network.setter
+    def in_sensitive_network(self, value: bool) -> None:
+        self.__dict__["in_sensitive_network"] = value
+
+    @property
+    def is_protected(self) -> bool:
+        """Visible only to safeguarding officers and administrators."""
+        return self.is_minor or self.in_sensitive_network
 
     def save(self, *args, **kwargs):
         if self.date_of_birth and not self.birth_year:
@@ -230,11 +274,13 @@ class Membership(models.Model):
         TREASURER = "treasurer", _("Treasurer")
         FACILITATOR = "facilitator", _("Facilitator")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="memberships")
+    member = ParentalKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("group"))
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
     joined = models.DateField(_("joined"))
     left = models.DateField(_("left"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-joined"]
