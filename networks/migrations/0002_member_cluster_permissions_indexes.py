@@ -7,33 +7,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('networks', '0001_initial'),
+        ("networks", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='member',
-            options={'ordering': ['name_latin', 'name_km'], 'permissions': [('import_member', 'Can import members from CSV'), ('anonymise_member', 'Can anonymise members')], 'verbose_name': 'member', 'verbose_name_plural': 'members'},
+            name="member",
+            options={
+                "ordering": ["name_latin", "name_km"],
+                "permissions": [
+                    ("import_member", "Can import members from CSV"),
+                    ("anonymise_member", "Can anonymise members"),
+                ],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+            },
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='networks.group', verbose_name='group'),
+            model_name="membership",
+            name="group",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="memberships",
+                to="networks.group",
+                verbose_name="group",
+            ),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='member',
-            field=modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='networks.member'),
+            model_name="membership",
+            name="member",
+            field=modelcluster.fields.ParentalKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="networks.member"
+            ),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['birth_year'], name='networks_me_birth_y_8bf537_idx'),
+            model_name="member",
+            index=models.Index(fields=["birth_year"], name="networks_me_birth_y_8bf537_idx"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['phone'], name='networks_me_phone_3d8983_idx'),
+            model_name="member",
+            index=models.Index(fields=["phone"], name="networks_me_phone_3d8983_idx"),
         ),
     ]

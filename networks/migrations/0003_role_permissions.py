@@ -39,7 +39,7 @@ ADMINISTRATOR = SAFEGUARDING + [
 def grant_roles(apps, schema_editor):
     grant(apps, "Registry officer", REGISTRY)
     grant(apps, "Safeguarding officer", SAFEGUARDING)
-    grant(apps, "Administrator", ADMINISTRATOR + ["wagtailadmin.access_admin"])
+    grant(apps, "Administrator", ADMINISTRATOR)
 
 
 class Migration(migrations.Migration):
