@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
@@ -144,8 +144,9 @@ class MemberEditView(VisibleMembersMixin, generic.EditView):
         return super().get_object(queryset if queryset is not None else self.visible_members())
 
     def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
         self.log_read(self.object)
-        return super().get(request, *args, **kwargs)
+        return response
 
 
 class MemberDeleteView(VisibleMembersMixin, generic.DeleteView):
@@ -245,7 +246,6 @@ class MemberAnonymiseView(VisibleMembersMixin, generic.WagtailAdminTemplateMixin
 
 class MemberViewSet(ModelViewSet):
     model = Member
-    form_class = MemberForm
     icon = "user"
     menu_label = gettext_lazy("Members")
     add_to_admin_menu = False
@@ -299,22 +299,25 @@ class MemberViewSet(ModelViewSet):
         "user",
         "is_anonymised",
     ]
-    panels = [
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("name_km"), FieldPanel("name_latin")]), FieldPanel("gender")],
-            heading=gettext_lazy("Name"),
-        ),
-        FieldRowPanel([FieldPanel("date_of_birth"), FieldPanel("birth_year")], heading=gettext_lazy("Birth")),
-        FieldPanel("phone"),
-        FieldPanel("village"),
-        MultiFieldPanel(
-            [FieldPanel("consent_date"), FieldPanel("consent_recorded_by"), FieldPanel("guardian_name")],
-            heading=gettext_lazy("Consent"),
-        ),
-        FieldPanel("notes"),
-        FieldPanel("user"),
-        InlinePanel("memberships", heading=gettext_lazy("Memberships"), label=gettext_lazy("Membership")),
-    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [FieldRowPanel([FieldPanel("name_km"), FieldPanel("name_latin")]), FieldPanel("gender")],
+                heading=gettext_lazy("Name"),
+            ),
+            FieldRowPanel([FieldPanel("date_of_birth"), FieldPanel("birth_year")], heading=gettext_lazy("Birth")),
+            FieldPanel("phone"),
+            FieldPanel("village"),
+            MultiFieldPanel(
+                [FieldPanel("consent_date"), FieldPanel("consent_recorded_by"), FieldPanel("guardian_name")],
+                heading=gettext_lazy("Consent"),
+            ),
+            FieldPanel("notes"),
+            FieldPanel("user"),
+            InlinePanel("memberships", heading=gettext_lazy("Memberships"), label=gettext_lazy("Membership")),
+        ],
+        base_form_class=MemberForm,
+    )
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
