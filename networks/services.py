@@ -115,10 +115,10 @@ def import_template_csv() -> str:
     writer.writerow(IMPORT_COLUMNS)
     writer.writerow(
         [
-            "សុខ ចិន្តា",
-            "Sok Chenda",
+            "ហេង ស្រីមុំ",
+            "Heng Sreymom",
             "female",
-            "1990-04-12",
+            "1991-04-12",
             "",
             "012345678",
             "17060208",
@@ -126,8 +126,8 @@ def import_template_csv() -> str:
             timezone.localdate().isoformat(),
             "",
             "",
-            "member",
-            timezone.localdate().isoformat(),
+            "",
+            "",
         ]
     )
     return buffer.getvalue()

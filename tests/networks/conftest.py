@@ -56,3 +56,10 @@ def registry_officer(make_user):
 @pytest.fixture
 def safeguarding_officer(make_user):
     return make_user(roles.SAFEGUARDING_OFFICER, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def english_admin(request):
+    """The admin (outside /km/ and /en/) follows Accept-Language; assertions read English."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").defaults["HTTP_ACCEPT_LANGUAGE"] = "en"

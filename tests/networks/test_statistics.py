@@ -132,8 +132,12 @@ def test_age_bands_active_and_left():
     today = timezone.localdate()
     network = NetworkFactory()
     group = GroupFactory(network=network)
-    MembershipFactory(group=group, member=MemberFactory(date_of_birth=today.replace(year=today.year - 10), birth_year=None))
-    MembershipFactory(group=group, member=MemberFactory(date_of_birth=datetime.date(today.year - 20, 1, 1), birth_year=None))
+    MembershipFactory(
+        group=group, member=MemberFactory(date_of_birth=today.replace(year=today.year - 10), birth_year=None)
+    )
+    MembershipFactory(
+        group=group, member=MemberFactory(date_of_birth=datetime.date(today.year - 20, 1, 1), birth_year=None)
+    )
     MembershipFactory(group=group, member=MemberFactory(birth_year=1970))
     MembershipFactory(group=group, member=MemberFactory(birth_year=None, date_of_birth=None))
     MembershipFactory(group=group, joined=datetime.date(2019, 5, 1), left=datetime.date(2021, 1, 1))
