@@ -192,6 +192,7 @@ def suppress(count: int):
 
 
 def public_figures(network: Network) -> dict:
-    """A network's aggregates as the public may see them: every count suppressed."""
+    """A network's aggregates as the public may see them: every count of people suppressed
+    (the number of groups is not about people and stays exact)."""
     figures = network_figures(network)
-    return {name: suppress(value) for name, value in figures.as_row().items()}
+    return {name: value if name == "groups" else suppress(value) for name, value in figures.as_row().items()}

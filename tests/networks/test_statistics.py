@@ -122,6 +122,7 @@ def test_public_page_suppresses_small_counts(client, site_pages):
     assert str(figures["male"]) == "fewer than 5"
     assert str(figures["female"]) == "fewer than 5"
     assert figures["other"] == 0  # zero is not disclosive
+    assert figures["groups"] == 1  # groups are not people
     content = client.get("/en/networks/good-men-network/").content.decode()
     assert "fewer than 5" in content
     assert ">4<" not in content and ">3<" not in content
