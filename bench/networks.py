@@ -128,9 +128,7 @@ def main() -> None:
         print(f"Database: {connection.vendor}; {ROWS} members in {len(groups)} groups\n")
         print("| operation | time | SQL queries |")
         print("| --- | ---: | ---: |")
-        print(
-            f"| load_geography (whole country, {geography.villages} villages) | {geography_seconds:.2f} s | — |"
-        )
+        print(f"| load_geography (whole country, {geography.villages} villages) | {geography_seconds:.2f} s | — |")
         print(f"| import {ROWS} members + memberships from CSV | {import_seconds:.2f} s | {import_queries} |")
         for label, seconds, queries in rows:
             print(f"| {label} | {seconds * 1000:.0f} ms | {queries} |")
