@@ -212,12 +212,21 @@ def members_import(*, data: bytes, user) -> ImportResult:
         ) from None
     if not rows:
         raise ImportRejected([(None, _("The file has a header but no rows."))])
+    return _import_rows(rows, user)
 
+
+@transaction.atomic
+def _import_rows(rows: list[tuple[int, dict]], user) -> ImportResult:
     today = timezone.localdate()
     may_import_protected = can_see_protected(user)
+    # Lock the villages the file touches (in primary-key order): two imports of overlapping
+    # files — a double-clicked "Import" on a slow connection — run one after the other, and the
+    # second one's duplicate check sees the first one's members.
     villages = {
         village.code: village
-        for village in Village.objects.filter(code__in={(row.get("village_code") or "").strip() for _, row in rows})
+        for village in Village.objects.select_for_update()
+        .filter(code__in={(row.get("village_code") or "").strip() for _, row in rows})
+        .order_by("pk")
     }
     group_ids = {(row.get("group_id") or "").strip() for _, row in rows} - {""}
     groups = {
@@ -324,13 +333,12 @@ def members_import(*, data: bytes, user) -> ImportResult:
     if errors:
         raise ImportRejected(errors)
 
-    with transaction.atomic():
-        Member.objects.bulk_create(members, batch_size=1000)
-        for membership in memberships:
-            membership.member_id = membership.member.pk
-        Membership.objects.bulk_create(memberships, batch_size=1000)
-        sensitive = {membership.member_id for membership in memberships if membership.group.network.is_sensitive}
-        for member in members:
-            member.in_sensitive_network = member.pk in sensitive
-        log_protected_access(user=user, members=members, action=LOG_IMPORT)
+    Member.objects.bulk_create(members, batch_size=1000)
+    for membership in memberships:
+        membership.member_id = membership.member.pk
+    Membership.objects.bulk_create(memberships, batch_size=1000)
+    sensitive = {membership.member_id for membership in memberships if membership.group.network.is_sensitive}
+    for member in members:
+        member.in_sensitive_network = member.pk in sensitive
+    log_protected_access(user=user, members=members, action=LOG_IMPORT)
     return ImportResult(members=len(members), memberships=len(memberships))

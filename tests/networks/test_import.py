@@ -209,3 +209,43 @@ def test_five_thousand_rows_import_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(150):
         result = members_import(data=_csv(rows), user=registry_officer)
     assert result.members == 5000 and result.memberships == 5000
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_imports_of_the_same_file_create_the_members_once():
+    import threading
+
+    from django.db import connection
+    from django.utils import translation
+
+    from accounts.demo import ensure_roles
+    from tests.factories.accounts import UserFactory
+
+    ensure_roles()
+    VillageFactory(code="17060208")
+    officer = UserFactory(roles=[roles.REGISTRY_OFFICER])
+    data = _csv([_row(name_latin=f"Member {index}", phone="") for index in range(200)])
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run():
+        try:
+            barrier.wait()
+            with translation.override("en"):
+                members_import(data=data, user=officer)
+            outcomes.append("imported")
+        except ImportRejected as rejected:
+            outcomes.append(rejected.errors[0][1])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "imported" in outcomes
+    assert len(outcomes) == 2
+    assert "already registered" in next(outcome for outcome in outcomes if outcome != "imported")
+    assert Member.objects.filter(name_latin__startswith="Member ").count() == 200
