@@ -215,13 +215,15 @@ class Member(ClusterableModel):
     def in_sensitive_network(self, value: bool) -> None:
         self.__dict__["in_sensitive_network"] = value
 
-    @property
-    def group_names(self) -> str:
-        """The member's groups, for listings and exports (reads prefetched memberships)."""
+    def _group_names(self) -> str:
+        """The member's groups, for listings, inspect and exports (reads prefetched memberships)."""
         return ", ".join(
             str(membership.group) + ("" if membership.is_active else " (" + str(_("left")) + ")")
             for membership in self.memberships.all()
         )
+
+    _group_names.short_description = _("groups")  # the label in the admin's inspect view
+    group_names = property(_group_names)
 
     @property
     def is_protected(self) -> bool:

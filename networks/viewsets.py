@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.views.generic.history import HistoryView
@@ -100,6 +100,14 @@ class MemberIndexView(VisibleMembersMixin, generic.IndexView):
             .select_related("village__commune__district__province")
             .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("group__network")))
         )
+
+    @cached_property
+    def columns(self):
+        columns = list(super().columns)
+        if can_see_protected(self.request.user):
+            # Opening these records is logged; say which they are.
+            columns.append(BooleanColumn("protected", label=_("Protected")))
+        return columns
 
     @cached_property
     def header_more_buttons(self):
@@ -298,6 +306,7 @@ class MemberViewSet(ModelViewSet):
         "notes",
         "user",
         "is_anonymised",
+        "group_names",
     ]
     edit_handler = ObjectList(
         [
@@ -436,11 +445,6 @@ BREAKDOWNS = {
 }
 
 
-class JoinedColumn(Column):
-    def get_value(self, instance):
-        return instance.joined_per_year_display
-
-
 class StatisticsReportView(ReportView):
     results_template_name = "networks/admin/statistics_results.html"
     page_title = gettext_lazy("Network statistics")
@@ -469,11 +473,10 @@ class StatisticsReportView(ReportView):
 
     @cached_property
     def columns(self):
-        return (
-            [Column("label", label=BREAKDOWNS[self.breakdown][0])]
-            + [Column(name, label=label) for name, label in COLUMNS]
-            + [JoinedColumn("joined", label=gettext_lazy("Joined per year"))]
-        )
+        # Joined per year gets its own table below (years as columns); exports carry it as text.
+        return [Column("label", label=BREAKDOWNS[self.breakdown][0])] + [
+            Column(name, label=label) for name, label in COLUMNS
+        ]
 
     @property
     def list_export(self):
@@ -501,6 +504,10 @@ class StatisticsReportView(ReportView):
         context["breakdown"] = self.breakdown
         context["networks"] = Network.objects.all()
         context["network"] = self.network
+        rows = context.get("object_list") or []
+        years = sorted({year for row in rows for year in row.joined_per_year})
+        context["joined_years"] = years
+        context["joined_rows"] = [(row.label, [row.joined_per_year.get(year, 0) for year in years]) for row in rows]
         return context
 
 

@@ -1,4 +1,6 @@
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 
 from .services import LOG_ANONYMISE, LOG_EXPORT, LOG_IMPORT, LOG_VIEW
@@ -28,3 +30,21 @@ def network_figures_section(request):
     if not context["items"]:
         return ""
     return render_to_string("networks/includes/home_figures.html", context, request=request)
+
+
+@hooks.register("insert_global_admin_css")
+def khmer_admin_font():
+    """Registry staff read Khmer names in the admin: use the site's self-hosted Khmer font for
+    Khmer characters only (unicode-range), ahead of Wagtail's system font stack."""
+    return format_html(
+        "<style>"
+        '@font-face{{font-family:"Sahakum Khmer";font-weight:400;font-display:swap;src:url("{}") format("woff2");'
+        "unicode-range:U+1780-17FF,U+19E0-19FF,U+200C-200D,U+25CC}}"
+        '@font-face{{font-family:"Sahakum Khmer";font-weight:700;font-display:swap;src:url("{}") format("woff2");'
+        "unicode-range:U+1780-17FF,U+19E0-19FF,U+200C-200D,U+25CC}}"
+        ':root{{--w-font-sans:"Sahakum Khmer",-apple-system,BlinkMacSystemFont,"Segoe UI",system-ui,Roboto,'
+        '"Helvetica Neue",Arial,sans-serif}}'
+        "</style>",
+        static("fonts/noto-sans-khmer-khmer-400-normal.woff2"),
+        static("fonts/noto-sans-khmer-khmer-700-normal.woff2"),
+    )
