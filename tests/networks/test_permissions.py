@@ -226,3 +226,16 @@ def test_report_needs_a_registry_role(client, make_user, registry):
     assert client.get(url).status_code != 200
     client.force_login(make_user(roles.REGISTRY_OFFICER, is_staff=True))
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role_key", list(ROLES))
+def test_delete_confirmation_only_for_safeguarding(role_key, client, make_user, registry):
+    client = _client_for(client, make_user, role_key)
+    for name in MEMBERS:
+        member = getattr(registry, name)
+        response = client.get(reverse("networks_member:delete", args=[member.pk]))
+        # Only safeguarding officers (and administrators) delete members; registry officers
+        # anonymise nothing and delete nothing.
+        assert (response.status_code == 200) is (role_key == "safeguarding"), (role_key, name)
+        if member.is_protected or role_key != "safeguarding":
+            assert not _shows(response, member)  # a protected member is not named even here
