@@ -184,3 +184,29 @@ def test_every_page_is_in_the_right_locale_tree(site_pages):
         km, en = site_pages[key]["km"], site_pages[key]["en"]
         assert km.translation_key == en.translation_key
     assert Page.objects.filter(depth=2).count() == 2
+
+
+@pytest.mark.django_db
+def test_server_error_page_needs_no_database_or_context(rf):
+    from cms.views import server_error
+
+    response = server_error(rf.get("/km/"))
+    assert response.status_code == 500
+    assert "Sorry, something went wrong" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_editor_can_reach_the_admin_and_translate_but_a_producer_cannot(client, make_user, site_pages):
+    from accounts import roles
+
+    editor = make_user(roles.EDITOR)
+    producer = make_user(roles.PRODUCER)
+    assert editor.has_perm("wagtailadmin.access_admin")
+    assert editor.has_perm("simple_translation.submit_translation")
+    assert not producer.has_perm("wagtailadmin.access_admin")
+    client.force_login(producer)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(editor)
+    assert client.get("/admin/").status_code == 200
+    about = site_pages["about"]["km"]
+    assert client.get(f"/admin/pages/{about.pk}/edit/").status_code == 200

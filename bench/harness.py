@@ -1,0 +1,173 @@
+"""Shared benchmark tools: SQL queries per page, page weight, and requests/s with p50/p99
+latency under gunicorn on 127.0.0.1. Benchmarks are not tests: they print and record figures.
+
+Every load loop is bounded in requests and time and targets 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def queries_for(client, url: str) -> tuple[int, int]:
+    """(status code, number of SQL queries) for one GET through the Django test client."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, HTTP_HOST="127.0.0.1")
+    return response.status_code, len(captured)
+
+
+def page_weight(base_url: str, path: str) -> dict[str, int]:
+    """Bytes of the HTML and of the same-origin CSS, JS, fonts and images it references (what a
+    first visit downloads, uncompressed)."""
+    html = urllib.request.urlopen(base_url + path, timeout=30).read()
+    text = html.decode("utf-8", "replace")
+    assets = set(re.findall(r'(?:src|href)="(/(?:static|media)/[^"]+)"', text))
+    css_bytes = js_bytes = font_bytes = image_bytes = 0
+    for asset in sorted(assets):
+        body = urllib.request.urlopen(base_url + asset, timeout=30).read()
+        if asset.endswith(".css"):
+            css_bytes += len(body)
+            for font in set(re.findall(r'url\("?\.\./fonts/([^")]+)"?\)', body.decode())):
+                # Only the Khmer and Latin faces a page uses are fetched; count the regular weight.
+                if "-400-" in font:
+                    font_bytes += len(urllib.request.urlopen(f"{base_url}/static/fonts/{font}", timeout=30).read())
+        elif asset.endswith(".js"):
+            js_bytes += len(body)
+        elif asset.endswith(".woff2"):
+            continue
+        else:
+            image_bytes += len(body)
+    return {
+        "html": len(html),
+        "css": css_bytes,
+        "js": js_bytes,
+        "fonts": font_bytes,
+        "images": image_bytes,
+        "total": len(html) + css_bytes + js_bytes + font_bytes + image_bytes,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn serving the project on 127.0.0.1 with production-like static files."""
+
+    def __init__(self, database_url: str, workers: int = 2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "DJANGO_DEBUG": "0",
+        }
+        subprocess.run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+        )
+        self.process = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "cms.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def load(url: str, *, requests: int = 300, concurrency: int = 4, max_seconds: float = 60) -> dict[str, float]:
+    """Bounded load: at most `requests` GETs (and at most `max_seconds`) from `concurrency`
+    threads against one 127.0.0.1 URL. Returns requests/s and p50/p99 latency in ms."""
+    assert url.startswith("http://127.0.0.1:"), "benchmarks only target this machine"
+    latencies: list[float] = []
+    errors = 0
+    started = time.perf_counter()
+    deadline = started + max_seconds
+
+    def one(_index: int) -> None:
+        nonlocal errors
+        if time.perf_counter() > deadline:
+            return
+        t0 = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                response.read()
+            latencies.append(time.perf_counter() - t0)
+        except OSError:
+            errors += 1
+
+    # Warm up (caches, renditions) before measuring.
+    for _ in range(3):
+        urllib.request.urlopen(url, timeout=60).read()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, range(requests)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed if elapsed else 0.0,
+        "p50_ms": statistics.median(latencies) * 1000 if latencies else 0.0,
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000 if latencies else 0.0,
+    }
