@@ -2,6 +2,7 @@
 and vowel signs are reordered and positioned by HarfBuzz (fpdf2's set_text_shaping, through the
 uharfbuzz wheel), with Noto Sans Khmer (OFL, training/fonts/) embedded as a subset."""
 
+import logging
 from pathlib import Path
 
 from django.utils import formats, translation
@@ -10,6 +11,8 @@ from fpdf import FPDF
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "NotoSansKhmer"
+# fontTools logs every subsetting step at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def _pdf() -> FPDF:
