@@ -3,6 +3,7 @@ completion, certificates), matching an enrolment to a registry member, and train
 
 import csv
 import datetime
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -27,6 +28,23 @@ from .permissions import LINK_MEMBER
 from .selectors import training_figures
 
 
+def forbidden(request):
+    return render(request, "training/admin/forbidden.html", status=403)
+
+
+def returns_403(view):
+    """Wagtail's admin turns PermissionDenied into a redirect; trainers should get a real 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return forbidden(request)
+
+    return wrapped
+
+
 def _session_for(request, pk: int, action: str = "change") -> CourseSession:
     session = get_object_or_404(CourseSession.objects.select_related("course", "venue_village"), pk=pk)
     policy = policy_registry.get_by_type(CourseSession)
@@ -35,6 +53,7 @@ def _session_for(request, pk: int, action: str = "change") -> CourseSession:
     return session
 
 
+@returns_403
 def roster(request, pk: int):
     session = _session_for(request, pk)
     class_days = session.class_days()
@@ -108,6 +127,7 @@ def _record_attendance(request, session: CourseSession, day: datetime.date) -> N
         )
 
 
+@returns_403
 def certificate(request, pk: int, enrolment_pk: int):
     session = _session_for(request, pk)
     enrolment = get_object_or_404(session.enrolments.select_related("session__course"), pk=enrolment_pk)
@@ -134,6 +154,7 @@ def _matchable_members(user):
     return members
 
 
+@returns_403
 def member_match(request, pk: int):
     if not request.user.has_perm(LINK_MEMBER):
         raise PermissionDenied
@@ -158,6 +179,7 @@ def member_match(request, pk: int):
     return render(request, "training/admin/member_match.html", {"enrolment": enrolment, "candidates": candidates})
 
 
+@returns_403
 def figures(request):
     policy = policy_registry.get_by_type(Enrolment)
     if not policy.user_has_permission(request.user, "view"):

@@ -6,7 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from networks.models import Village
 
-from .models import WEEKDAYS, CoursePage, Gender
+from .models import WEEKDAYS, CoursePage, CourseSession, Gender
 from .permissions import manages_all_sessions
 
 
@@ -14,6 +14,25 @@ class CourseSessionAdminForm(WagtailAdminModelForm):
     weekdays = forms.TypedMultipleChoiceField(
         label=_("class days"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
     )
+
+    class Meta:
+        model = CourseSession
+        fields = [
+            "course",
+            "trainers",
+            "venue_village",
+            "venue_name",
+            "start_date",
+            "end_date",
+            "weekdays",
+            "start_time",
+            "end_time",
+            "capacity",
+            "enrolment_opens",
+            "enrolment_closes",
+            "language",
+            "status",
+        ]
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)

@@ -19,9 +19,25 @@ from .models import CourseSession, Enrolment
 
 
 class ObjectPermissionMixin:
-    """Ask the permission policy about this very object, not only its model."""
+    """Ask the permission policy about this very object, not only its model. A refusal is a
+    real 403 (Wagtail's admin would turn PermissionDenied into a redirect to the dashboard)."""
 
     object_action = "change"
+    denied = False
+
+    def setup(self, request, *args, **kwargs):
+        try:
+            super().setup(request, *args, **kwargs)
+        except PermissionDenied:
+            self.denied = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.denied:
+            return admin_views.forbidden(request)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            return admin_views.forbidden(request)
 
     def get_object(self, queryset=None):
         instance = super().get_object()
@@ -73,23 +89,6 @@ class CourseSessionViewSet(ModelViewSet):
     model = CourseSession
     icon = "date"
     menu_label = _("Sessions")
-    form_class = CourseSessionAdminForm
-    form_fields = [
-        "course",
-        "trainers",
-        "venue_village",
-        "venue_name",
-        "start_date",
-        "end_date",
-        "weekdays",
-        "start_time",
-        "end_time",
-        "capacity",
-        "enrolment_opens",
-        "enrolment_closes",
-        "language",
-        "status",
-    ]
     list_display = [
         "course",
         "start_date",
@@ -107,6 +106,9 @@ class CourseSessionViewSet(ModelViewSet):
     history_view_class = SessionHistoryView
     inspect_view_enabled = True
     copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return CourseSessionAdminForm
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
