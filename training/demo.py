@@ -250,4 +250,6 @@ def seed(*, users, pages, log) -> None:
         for _seat in range(applicants):
             person += 1
             services.enrolment_create(session_id=upcoming.pk, **_person(person, villages))
-        log(f"  sessions of {course.title}: {past.start_date} (completed), {upcoming.start_date} ({applicants} enrolled)")
+        log(
+            f"  sessions of {course.title}: {past.start_date} (completed), {upcoming.start_date} ({applicants} enrolled)"
+        )

@@ -29,7 +29,9 @@ class CourseSessionFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=_("Category"), field_name="course__category", choices=CourseCategory.choices, empty_label=_("All")
     )
-    month = django_filters.ChoiceFilter(label=_("Starting in"), method="filter_month", choices=_month_choices, empty_label=_("Any month"))
+    month = django_filters.ChoiceFilter(
+        label=_("Starting in"), method="filter_month", choices=_month_choices, empty_label=_("Any month")
+    )
     venue = django_filters.ModelChoiceFilter(
         label=_("Venue"),
         field_name="venue_village",

@@ -75,7 +75,9 @@ class EnrolmentForm(forms.Form):
                 commune__district_id=session.venue_village.commune.district_id
             ).order_by("name_km")
         if user is not None and user.is_authenticated and not self.is_bound:
-            self.initial.update({"name": user.get_full_name() or user.username, "phone": user.phone, "email": user.email})
+            self.initial.update(
+                {"name": user.get_full_name() or user.username, "phone": user.phone, "email": user.email}
+            )
 
     def clean_phone(self):
         from .exceptions import InvalidPhone

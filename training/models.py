@@ -76,10 +76,20 @@ class CoursePage(BasePage):
     skills_gained = models.TextField(_("skills gained"), blank=True, help_text=_("One skill per line."))
     eligibility = models.TextField(_("who can join"), blank=True)
     fee = models.DecimalField(
-        _("fee (USD)"), max_digits=8, decimal_places=2, null=True, blank=True, help_text=_("Leave empty if the course is free.")
+        _("fee (USD)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the course is free."),
     )
     image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("image")
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("image"),
     )
     # Trainers assigned here may schedule sessions of this course. Editors assign them: a
     # trainer's own change to this list is a draft until an editor publishes it.
@@ -198,8 +208,12 @@ class CourseSession(models.Model):
         verbose_name = _("course session")
         verbose_name_plural = _("course sessions")
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="training_session_dates"),
-            models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")), name="training_session_times"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="training_session_dates"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")), name="training_session_times"
+            ),
             models.CheckConstraint(condition=models.Q(capacity__gte=1), name="training_session_capacity"),
             models.CheckConstraint(
                 condition=models.Q(enrolment_closes__gte=models.F("enrolment_opens")), name="training_enrolment_window"
@@ -294,7 +308,9 @@ class Enrolment(models.Model):
 
     ACTIVE = [Status.CONFIRMED, Status.WAITLISTED, Status.COMPLETED]
 
-    session = models.ForeignKey(CourseSession, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("session"))
+    session = models.ForeignKey(
+        CourseSession, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("session")
+    )
     name = models.CharField(_("name"), max_length=120)
     phone = models.CharField(_("phone"), max_length=20, help_text=_("Normalised national form, e.g. 012345678."))
     email = models.EmailField(_("email"), blank=True)
@@ -372,6 +388,9 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [models.UniqueConstraint(fields=["enrolment", "day"], name="training_attendance_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.name} · {self.day:%Y-%m-%d}"
 
 
 def _new_certificate_code() -> str:

@@ -13,7 +13,9 @@ HOME_SESSIONS = 4
 
 def localized_courses(translation_keys) -> dict:
     """{translation_key: live CoursePage in the active language} in one query."""
-    courses = CoursePage.objects.live().public().filter(locale=Locale.get_active(), translation_key__in=set(translation_keys))
+    courses = (
+        CoursePage.objects.live().public().filter(locale=Locale.get_active(), translation_key__in=set(translation_keys))
+    )
     return {course.translation_key: course for course in courses}
 
 
@@ -40,13 +42,18 @@ def course_search(request, segmented_query: str) -> list[dict]:
     """Upcoming sessions of the courses that match: the course pages themselves are already in the
     site's page results, so this adds when and where each course runs next."""
     courses = list(
-        CoursePage.objects.live().public().filter(locale=Locale.get_active()).search(segmented_query, operator="and")[:10]
+        CoursePage.objects.live()
+        .public()
+        .filter(locale=Locale.get_active())
+        .search(segmented_query, operator="and")[:10]
     )
     if not courses:
         return []
-    sessions = CourseSession.objects.upcoming().filter(
-        course__translation_key__in=[course.translation_key for course in courses]
-    ).select_related("course", "venue_village")
+    sessions = (
+        CourseSession.objects.upcoming()
+        .filter(course__translation_key__in=[course.translation_key for course in courses])
+        .select_related("course", "venue_village")
+    )
     next_session = {}
     for session in sessions.order_by("start_date", "pk"):
         next_session.setdefault(session.course.translation_key, session)

@@ -55,15 +55,15 @@ def enrol(request, session_id: int):
         raise Http404
     refusal = session.enrolment_refusal()
     if refusal:
-        return render(request, "training/enrol.html", {"session": session, "course": course, "refusal": refusal}, status=409)
+        return render(
+            request, "training/enrol.html", {"session": session, "course": course, "refusal": refusal}, status=409
+        )
     form = EnrolmentForm(request.POST or None, session=session, user=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                enrolment = services.enrolment_create(
-                    session_id=session.pk, user=request.user, **form.cleaned_data
-                )
+                enrolment = services.enrolment_create(session_id=session.pk, user=request.user, **form.cleaned_data)
             except AlreadyEnrolled as error:
                 form.add_error("phone", error.message)
                 status = 409

@@ -11,146 +11,419 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('networks', '0001_initial'),
-        ('training', '0001_initial'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("networks", "0001_initial"),
+        ("training", "0001_initial"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CoursePage',
+            name="CoursePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', models.TextField(max_length=400, verbose_name='summary')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 4), ('quote', 7), ('call_to_action', 10)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Heading', 'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section heading'), ('h3', 'Sub-heading')], 'label': 'Level'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul'], 'label': 'Paragraph', 'template': 'blocks/paragraph_block.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Image', 'template': 'blocks/image_block.html'}), 5: ('wagtail.blocks.TextBlock', (), {'label': 'Quote'}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'Attribution', 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('text', 5), ('attribution', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'label': 'Button text', 'max_length': 80}), 9: ('wagtail.blocks.PageChooserBlock', (), {'label': 'Page'}), 10: ('wagtail.blocks.StructBlock', [[('label', 8), ('page', 9)]], {})}, verbose_name='body')),
-                ('category', models.CharField(choices=[('tailoring', 'Tailoring'), ('weaving', 'Weaving'), ('agriculture', 'Agriculture'), ('nutrition', 'Nutrition'), ('business', 'Small business')], max_length=20, verbose_name='category')),
-                ('duration', models.CharField(help_text='For example: 6 weeks, 3 mornings a week.', max_length=80, verbose_name='duration')),
-                ('skills_gained', models.TextField(blank=True, help_text='One skill per line.', verbose_name='skills gained')),
-                ('eligibility', models.TextField(blank=True, verbose_name='who can join')),
-                ('fee', models.DecimalField(blank=True, decimal_places=2, help_text='Leave empty if the course is free.', max_digits=8, null=True, verbose_name='fee (USD)')),
-                ('image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='image')),
-                ('trainers', modelcluster.fields.ParentalManyToManyField(blank=True, limit_choices_to={'groups__name': 'Trainer'}, related_name='assigned_courses', to=settings.AUTH_USER_MODEL, verbose_name='trainers')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("summary", models.TextField(max_length=400, verbose_name="summary")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("heading", 2), ("paragraph", 3), ("image", 4), ("quote", 7), ("call_to_action", 10)],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "Heading", "max_length": 120}),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "Section heading"), ("h3", "Sub-heading")], "label": "Level"},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "ol", "ul"],
+                                    "label": "Paragraph",
+                                    "template": "blocks/paragraph_block.html",
+                                },
+                            ),
+                            4: (
+                                "wagtail.images.blocks.ImageBlock",
+                                [],
+                                {"label": "Image", "template": "blocks/image_block.html"},
+                            ),
+                            5: ("wagtail.blocks.TextBlock", (), {"label": "Quote"}),
+                            6: ("wagtail.blocks.CharBlock", (), {"label": "Attribution", "required": False}),
+                            7: ("wagtail.blocks.StructBlock", [[("text", 5), ("attribution", 6)]], {}),
+                            8: ("wagtail.blocks.CharBlock", (), {"label": "Button text", "max_length": 80}),
+                            9: ("wagtail.blocks.PageChooserBlock", (), {"label": "Page"}),
+                            10: ("wagtail.blocks.StructBlock", [[("label", 8), ("page", 9)]], {}),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("tailoring", "Tailoring"),
+                            ("weaving", "Weaving"),
+                            ("agriculture", "Agriculture"),
+                            ("nutrition", "Nutrition"),
+                            ("business", "Small business"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "duration",
+                    models.CharField(
+                        help_text="For example: 6 weeks, 3 mornings a week.", max_length=80, verbose_name="duration"
+                    ),
+                ),
+                (
+                    "skills_gained",
+                    models.TextField(blank=True, help_text="One skill per line.", verbose_name="skills gained"),
+                ),
+                ("eligibility", models.TextField(blank=True, verbose_name="who can join")),
+                (
+                    "fee",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Leave empty if the course is free.",
+                        max_digits=8,
+                        null=True,
+                        verbose_name="fee (USD)",
+                    ),
+                ),
+                (
+                    "image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="image",
+                    ),
+                ),
+                (
+                    "trainers",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True,
+                        limit_choices_to={"groups__name": "Trainer"},
+                        related_name="assigned_courses",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="trainers",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'course page',
-                'verbose_name_plural': 'course pages',
+                "verbose_name": "course page",
+                "verbose_name_plural": "course pages",
             },
-            bases=(cms.models.SegmentedSearchMixin, 'wagtailcore.page'),
+            bases=(cms.models.SegmentedSearchMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='CourseSession',
+            name="CourseSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('venue_name', models.CharField(help_text='For example: Skills Center, pagoda hall.', max_length=120, verbose_name='venue')),
-                ('start_date', models.DateField(verbose_name='first day')),
-                ('end_date', models.DateField(verbose_name='last day')),
-                ('weekdays', models.CharField(help_text='Weekdays of the classes, Monday = 0, comma-separated.', max_length=20, verbose_name='class days')),
-                ('start_time', models.TimeField(verbose_name='start time')),
-                ('end_time', models.TimeField(verbose_name='end time')),
-                ('capacity', models.PositiveSmallIntegerField(verbose_name='capacity')),
-                ('enrolment_opens', models.DateField(verbose_name='enrolment opens')),
-                ('enrolment_closes', models.DateField(verbose_name='enrolment closes')),
-                ('language', models.CharField(choices=[('km', 'Khmer'), ('en', 'English'), ('km+en', 'Khmer and English')], default='km', max_length=6, verbose_name='language')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('open', 'Open for enrolment'), ('full', 'Full'), ('running', 'Running'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='training.coursepage', verbose_name='course')),
-                ('trainers', models.ManyToManyField(blank=True, limit_choices_to={'groups__name': 'Trainer'}, related_name='training_sessions', to=settings.AUTH_USER_MODEL, verbose_name='trainers')),
-                ('venue_village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='training_sessions', to='networks.village', verbose_name='venue village')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "venue_name",
+                    models.CharField(
+                        help_text="For example: Skills Center, pagoda hall.", max_length=120, verbose_name="venue"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="first day")),
+                ("end_date", models.DateField(verbose_name="last day")),
+                (
+                    "weekdays",
+                    models.CharField(
+                        help_text="Weekdays of the classes, Monday = 0, comma-separated.",
+                        max_length=20,
+                        verbose_name="class days",
+                    ),
+                ),
+                ("start_time", models.TimeField(verbose_name="start time")),
+                ("end_time", models.TimeField(verbose_name="end time")),
+                ("capacity", models.PositiveSmallIntegerField(verbose_name="capacity")),
+                ("enrolment_opens", models.DateField(verbose_name="enrolment opens")),
+                ("enrolment_closes", models.DateField(verbose_name="enrolment closes")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("km", "Khmer"), ("en", "English"), ("km+en", "Khmer and English")],
+                        default="km",
+                        max_length=6,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("open", "Open for enrolment"),
+                            ("full", "Full"),
+                            ("running", "Running"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="training.coursepage",
+                        verbose_name="course",
+                    ),
+                ),
+                (
+                    "trainers",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"groups__name": "Trainer"},
+                        related_name="training_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="trainers",
+                    ),
+                ),
+                (
+                    "venue_village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_sessions",
+                        to="networks.village",
+                        verbose_name="venue village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'course session',
-                'verbose_name_plural': 'course sessions',
-                'ordering': ['start_date', 'start_time', 'pk'],
-                'permissions': [('manage_all_sessions', 'Can manage the sessions of every course')],
+                "verbose_name": "course session",
+                "verbose_name_plural": "course sessions",
+                "ordering": ["start_date", "start_time", "pk"],
+                "permissions": [("manage_all_sessions", "Can manage the sessions of every course")],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('phone', models.CharField(help_text='Normalised national form, e.g. 012345678.', max_length=20, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('gender', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other')], max_length=10, verbose_name='gender')),
-                ('age', models.PositiveSmallIntegerField(verbose_name='age')),
-                ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('waitlisted', 'Waiting list'), ('withdrawn', 'Withdrawn'), ('completed', 'Completed')], max_length=10, verbose_name='status')),
-                ('token', models.CharField(default=training.models._new_token, editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='enrolled at')),
-                ('promoted_at', models.DateTimeField(blank=True, null=True, verbose_name='promoted from the waiting list')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='training_enrolments', to='networks.member', verbose_name='registry member')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='training.coursesession', verbose_name='session')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enrolments', to=settings.AUTH_USER_MODEL, verbose_name='account')),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='training_enrolments', to='networks.village', verbose_name='village')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "phone",
+                    models.CharField(
+                        help_text="Normalised national form, e.g. 012345678.", max_length=20, verbose_name="phone"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("female", "Female"), ("male", "Male"), ("other", "Other")],
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                ("age", models.PositiveSmallIntegerField(verbose_name="age")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("waitlisted", "Waiting list"),
+                            ("withdrawn", "Withdrawn"),
+                            ("completed", "Completed"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(default=training.models._new_token, editable=False, max_length=64, unique=True),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="enrolled at"),
+                ),
+                (
+                    "promoted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="promoted from the waiting list"),
+                ),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at")),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="completed at")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="training_enrolments",
+                        to="networks.member",
+                        verbose_name="registry member",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="training.coursesession",
+                        verbose_name="session",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="enrolments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_enrolments",
+                        to="networks.village",
+                        verbose_name="village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enrolment',
-                'verbose_name_plural': 'enrolments',
-                'ordering': ['created_at', 'pk'],
-                'permissions': [('link_member', 'Can link an enrolment to a registry member')],
+                "verbose_name": "enrolment",
+                "verbose_name_plural": "enrolments",
+                "ordering": ["created_at", "pk"],
+                "permissions": [("link_member", "Can link an enrolment to a registry member")],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=training.models._new_certificate_code, max_length=16, unique=True, verbose_name='verification code')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='issued at')),
-                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrolment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certificate', to='training.enrolment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        default=training.models._new_certificate_code,
+                        max_length=16,
+                        unique=True,
+                        verbose_name="verification code",
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="issued at")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="certificate", to="training.enrolment"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificate',
-                'verbose_name_plural': 'certificates',
+                "verbose_name": "certificate",
+                "verbose_name_plural": "certificates",
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('present', models.BooleanField(default=True, verbose_name='present')),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='training.enrolment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="day")),
+                ("present", models.BooleanField(default=True, verbose_name="present")),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendance", to="training.enrolment"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance',
-                'verbose_name_plural': 'attendance',
-                'ordering': ['day'],
+                "verbose_name": "attendance",
+                "verbose_name_plural": "attendance",
+                "ordering": ["day"],
             },
         ),
         migrations.AddConstraint(
-            model_name='coursesession',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='training_session_dates'),
+            model_name="coursesession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))), name="training_session_dates"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coursesession',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='training_session_times'),
+            model_name="coursesession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_time__gt", models.F("start_time"))), name="training_session_times"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coursesession',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='training_session_capacity'),
+            model_name="coursesession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capacity__gte", 1)), name="training_session_capacity"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coursesession',
-            constraint=models.CheckConstraint(condition=models.Q(('enrolment_closes__gte', models.F('enrolment_opens'))), name='training_enrolment_window'),
+            model_name="coursesession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("enrolment_closes__gte", models.F("enrolment_opens"))),
+                name="training_enrolment_window",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=('session', 'phone'), name='training_one_enrolment_per_phone'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "withdrawn"), _negated=True),
+                fields=("session", "phone"),
+                name="training_one_enrolment_per_phone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(('age__lte', 120)), name='training_enrolment_age'),
+            model_name="enrolment",
+            constraint=models.CheckConstraint(condition=models.Q(("age__lte", 120)), name="training_enrolment_age"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('enrolment', 'day'), name='training_attendance_once_a_day'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(fields=("enrolment", "day"), name="training_attendance_once_a_day"),
         ),
     ]

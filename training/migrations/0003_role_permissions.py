@@ -2,7 +2,12 @@ from django.db import migrations
 
 from accounts.migration_helpers import grant
 
-SESSION = ["training.add_coursesession", "training.change_coursesession", "training.delete_coursesession", "training.view_coursesession"]
+SESSION = [
+    "training.add_coursesession",
+    "training.change_coursesession",
+    "training.delete_coursesession",
+    "training.view_coursesession",
+]
 ENROLMENT_VIEW = ["training.view_enrolment"]
 
 
