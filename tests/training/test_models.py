@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from tests.factories.training import CourseSessionFactory, EnrolmentFactory
 from training.models import CourseSession, Enrolment
@@ -43,6 +44,7 @@ def test_clean_rejects_a_schedule_without_class_days(course):
     assert "weekdays" in error.value.message_dict
 
 
+@translation.override("en")
 def test_enrolment_refusal_explains_why(session):
     today = session.start_date - datetime.timedelta(days=3)
     assert session.enrolment_refusal(today) is None
