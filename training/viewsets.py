@@ -16,6 +16,7 @@ from wagtail.admin.widgets import ListingButton
 from . import admin_views
 from .forms import CourseSessionAdminForm
 from .models import CourseSession, Enrolment
+from .permissions import LINK_MEMBER
 
 
 class ObjectPermissionMixin:
@@ -121,6 +122,19 @@ class EnrolmentIndexView(PolicyFilteredIndexMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("session__course", "village", "member")
 
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm(LINK_MEMBER):
+            buttons.append(
+                ListingButton(
+                    _("Match with the registry"),
+                    url=reverse("training_enrolments:match", args=[instance.pk]),
+                    icon_name="user",
+                    priority=15,
+                )
+            )
+        return buttons
+
 
 class EnrolmentInspectView(ObjectPermissionMixin, generic.InspectView):
     object_action = "view"
@@ -140,7 +154,9 @@ class EnrolmentViewSet(ModelViewSet):
     model = Enrolment
     icon = "list-ul"
     menu_label = _("Enrolments")
-    form_fields = ["name", "phone", "email", "gender", "age", "village", "member"]
+    # The registry link is set through the match view, which hides minors and sensitive
+    # networks from staff who are not safeguarding officers; never through a select of members.
+    form_fields = ["name", "phone", "email", "gender", "age", "village"]
     list_display = ["name", "phone", "session", "status", "gender", "age", "village", "member"]
     list_filter = ["session", "status", "gender"]
     list_export = [

@@ -177,3 +177,20 @@ def test_trainer_cannot_publish_through_the_publish_permission_check(trainer, co
     permissions = course.permissions_for_user(trainer)
     assert permissions.can_edit()
     assert not permissions.can_publish()
+
+
+def test_deleting_a_session_with_enrolments_is_refused_not_a_crash(client, make_user, own_session):
+    EnrolmentFactory(session=own_session)
+    client.force_login(make_user(roles.EDITOR, is_staff=True))
+    # Wagtail's delete view sees the protected enrolments (reference index) and refuses.
+    assert client.get(f"{ADMIN}delete/{own_session.pk}/").status_code == 200
+    assert client.post(f"{ADMIN}delete/{own_session.pk}/").status_code == 403
+    assert CourseSession.objects.filter(pk=own_session.pk).exists()
+
+
+def test_enrolment_edit_form_offers_no_member_select(client, make_user, own_session):
+    enrolment = EnrolmentFactory(session=own_session)
+    client.force_login(make_user(roles.EDITOR, is_staff=True))
+    response = client.get(f"/admin/training_enrolments/edit/{enrolment.pk}/")
+    assert response.status_code == 200
+    assert "member" not in response.context["form"].fields
