@@ -47,6 +47,23 @@ class CourseSessionAdminForm(WagtailAdminModelForm):
     def clean_weekdays(self):
         return ",".join(str(day) for day in sorted(self.cleaned_data["weekdays"]))
 
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if self.instance.pk:
+            stored = CourseSession.objects.get(pk=self.instance.pk)
+            stored.set_status(status)  # raises ValidationError on a transition the model refuses
+        return status
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk:
+            taken = self.instance.enrolments.holding_seat().count()
+            if capacity < taken:
+                raise forms.ValidationError(
+                    _("%(taken)s people already hold a seat; the capacity cannot be lower.") % {"taken": taken}
+                )
+        return capacity
+
 
 class EnrolmentForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=120)

@@ -194,3 +194,15 @@ def test_enrolment_edit_form_offers_no_member_select(client, make_user, own_sess
     response = client.get(f"/admin/training_enrolments/edit/{enrolment.pk}/")
     assert response.status_code == 200
     assert "member" not in response.context["form"].fields
+
+
+def test_session_form_refuses_an_invalid_status_change_and_a_capacity_below_seats(client, trainer, own_session):
+    EnrolmentFactory.create_batch(3, session=own_session)
+    CourseSession.objects.filter(pk=own_session.pk).update(status="completed")
+    client.force_login(trainer)
+    data = session_form(own_session.course, village=own_session.venue_village, status="open", capacity="2")
+    response = client.post(f"{ADMIN}edit/{own_session.pk}/", data)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"status", "capacity"}
+    own_session.refresh_from_db()
+    assert (own_session.status, own_session.capacity) == ("completed", 12)
