@@ -59,7 +59,9 @@ def measure(client, server=None) -> str:
     from training.certificates import certificate_pdf
     from training.models import Certificate, CoursePage, CourseSession
 
-    course = CoursePage.objects.filter(slug="tailoring", locale__language_code="km").first() or CoursePage.objects.first()
+    course = (
+        CoursePage.objects.filter(slug="tailoring", locale__language_code="km").first() or CoursePage.objects.first()
+    )
     urls = [
         "/km/skills-center/",
         "/km/skills-center/?seats_left=on&category=tailoring",
@@ -83,7 +85,10 @@ def measure(client, server=None) -> str:
             started = time.perf_counter()
             pdf = certificate_pdf(certificate, "https://example.org/verify/", language="km")
             timings.append((time.perf_counter() - started) * 1000)
-        lines += ["", f"Certificate PDF (Khmer, shaped): median {statistics.median(timings):.0f} ms, {len(pdf):,} bytes."]
+        lines += [
+            "",
+            f"Certificate PDF (Khmer, shaped): median {statistics.median(timings):.0f} ms, {len(pdf):,} bytes.",
+        ]
     return "\n".join(lines)
 
 
