@@ -11,6 +11,8 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def training_setup(transactional_db):
+    from django.contrib.auth.models import Group, Permission
+
     from accounts import roles
     from accounts.demo import ensure_roles
     from cms.demo import seed_pages
@@ -18,6 +20,14 @@ def training_setup(transactional_db):
     from tests.factories.training import CourseSessionFactory, add_course
 
     ensure_roles()
+    # The flush between transactional tests drops the roles' permissions granted by migrations.
+    Group.objects.get(name=roles.TRAINER).permissions.add(
+        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"),
+        *Permission.objects.filter(
+            content_type__app_label="training",
+            codename__in=["add_coursesession", "change_coursesession", "view_coursesession", "view_enrolment"],
+        ),
+    )
     pages = seed_pages(log=lambda *args: None)
     trainer = UserFactory(username="trainer1", roles=[roles.TRAINER], is_staff=True)
     course = add_course(
