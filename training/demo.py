@@ -126,8 +126,16 @@ NAMES = [
 ]  # fmt: skip
 
 
-def _body(text: str) -> str:
-    return json.dumps([{"type": "paragraph", "value": f"<p>{text}</p>"}])
+BODY = {
+    "km": "ថ្នាក់រៀននៅមជ្ឈមណ្ឌលបណ្តុះបណ្តាលជំនាញ ភូមិភ្នំត្រង់បាត ឃុំកំពង់ថ្កូវ។ សម្ភារៈសិក្សាត្រូវបានផ្តល់ជូន។ "
+    "សូមទូរស័ព្ទមកយើង ប្រសិនបើអ្នកត្រូវការជំនួយក្នុងការធ្វើដំណើរ។",
+    "en": "Classes take place at the Skills Center in Phnom Trong Bat village, Kampong Thkov commune. All materials "
+    "are provided. Call us if you need help with transport.",
+}
+
+
+def _body(language: str) -> str:
+    return json.dumps([{"type": "paragraph", "value": f"<p>{BODY[language]}</p>"}])
 
 
 def skills_center_village() -> Village:
@@ -150,9 +158,9 @@ def _courses(pages, trainer, log) -> list[CoursePage]:
     courses = []
     for data in COURSES:
         common = {"category": data["category"], "fee": data["fee"]}
-        km_fields = {**data["km"], **common, "body": _body(data["km"]["summary"]), "locale": index_km.locale}
+        km_fields = {**data["km"], **common, "body": _body("km"), "locale": index_km.locale}
         course_km = _ensure_child(index_km, CoursePage, data["slug"], km_fields, log)
-        course_en = _ensure_translation(course_km, en, {**data["en"], "body": _body(data["en"]["summary"])}, log)
+        course_en = _ensure_translation(course_km, en, {**data["en"], "body": _body("en")}, log)
         for course in (course_km, course_en):
             if not course.trainers.filter(pk=trainer.pk).exists():
                 course.trainers.add(trainer)
