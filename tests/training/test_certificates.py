@@ -1,0 +1,52 @@
+"""The certificate PDF embeds Noto Sans Khmer and the glyphs HarfBuzz chose. Unshaped, a
+subscript consonant would be drawn as the separate COENG sign (U+17D2) and a full consonant;
+shaped, the font's single subscript glyph is used, which the PDF's ToUnicode map records as
+one glyph standing for the pair or the whole cluster (e.g. <179F17D2179A>, SA + COENG RO)."""
+
+import io
+import re
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from tests.factories.training import EnrolmentFactory
+from training import services
+from training.certificates import certificate_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def embedded_fonts(pdf_bytes: bytes) -> dict[str, tuple[TTFont, dict[str, str]]]:
+    """{BaseFont: (embedded TrueType subset, {glyph id hex: unicode hex})}"""
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            data = descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+            to_unicode = font["/ToUnicode"].get_object().get_data().decode()
+            mapping = dict(re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", to_unicode))
+            fonts[str(font["/BaseFont"])] = (TTFont(io.BytesIO(data)), mapping)
+    return fonts
+
+
+def test_certificate_embeds_the_khmer_font_with_shaped_glyphs(session, trainer):
+    enrolment = EnrolmentFactory(session=session, name="ពៅ ស្រីល័ក្ខ")  # COENG RO and COENG KHO
+    services.enrolment_complete(enrolment=enrolment)
+    certificate = services.certificate_issue(enrolment=enrolment, issued_by=trainer)
+    pdf = certificate_pdf(certificate, "https://example.org/verify/", language="km")
+    assert pdf.startswith(b"%PDF")
+
+    fonts = embedded_fonts(pdf)
+    assert fonts and all(name.endswith(("NotoSansKhmer", "NotoSansKhmerBold")) for name in fonts)
+    bold_font, bold_map = next(value for name, value in fonts.items() if name.endswith("Bold"))
+    # The name is set in bold: its subscripts are single shaped glyphs, embedded in the subset.
+    targets = set(bold_map.values())
+    assert any("17D2179A" in target for target in targets)  # ្រ (here ស្រ: one glyph for the cluster)
+    assert "17D21781" in targets  # ្ខ
+    assert "17D2" not in targets  # never a bare COENG sign
+    assert len(bold_font.getGlyphOrder()) >= len(bold_map)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert certificate.code in text
