@@ -25,9 +25,15 @@ class Shop:
         self.coordinator_user = make_user(GROUP_COORDINATOR)
         self.coordinator = MemberFactory(user=self.coordinator_user)
         MembershipFactory(member=self.coordinator, group=self.group_a, role="leader")
-        self.product_a = ProductFactory(group=self.group_a, producer=self.producer_a, title_en="Rice A", price=Decimal("1.20"))
-        self.product_a2 = ProductFactory(group=self.group_a, producer=self.member_a2, title_en="Krama A2", unit="piece", price=Decimal("5.00"))
-        self.product_b = ProductFactory(group=self.group_b, producer=self.producer_b, title_en="Silk B", unit="metre", price=Decimal("12.00"))
+        self.product_a = ProductFactory(
+            group=self.group_a, producer=self.producer_a, title_en="Rice A", price=Decimal("1.20")
+        )
+        self.product_a2 = ProductFactory(
+            group=self.group_a, producer=self.member_a2, title_en="Krama A2", unit="piece", price=Decimal("5.00")
+        )
+        self.product_b = ProductFactory(
+            group=self.group_b, producer=self.producer_b, title_en="Silk B", unit="metre", price=Decimal("12.00")
+        )
 
 
 @pytest.fixture

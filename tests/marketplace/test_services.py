@@ -32,7 +32,9 @@ def place(lines, payment_method="cash_on_delivery", **overrides):
     return order_place(cart_lines=lines, payment_method=payment_method, **{**CONTACT, **overrides})
 
 
-def test_order_from_two_groups_is_split_into_two_fulfilments_and_reserves_stock(shop, django_capture_on_commit_callbacks):
+def test_order_from_two_groups_is_split_into_two_fulfilments_and_reserves_stock(
+    shop, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         order = place([CartLine(shop.product_a.pk, Decimal("2.5")), CartLine(shop.product_b.pk, Decimal("3"))])
     assert order.status == Order.Status.CONFIRMED
@@ -105,7 +107,9 @@ def test_products_not_for_sale_cannot_be_ordered(shop, status):
 
 def test_minimum_order_and_future_harvest(shop):
     Product.objects.filter(pk=shop.product_a.pk).update(minimum_order=Decimal("10"))
-    Product.objects.filter(pk=shop.product_b.pk).update(available_from=timezone.localdate() + datetime.timedelta(days=20))
+    Product.objects.filter(pk=shop.product_b.pk).update(
+        available_from=timezone.localdate() + datetime.timedelta(days=20)
+    )
     with pytest.raises(CheckoutError) as error:
         place([CartLine(shop.product_a.pk, Decimal("5")), CartLine(shop.product_b.pk, Decimal("1"))])
     text = " ".join(error.value.problems)
@@ -233,7 +237,11 @@ def test_model_validation(shop):
     from django.core.exceptions import ValidationError
 
     product = ProductFactory.build(
-        group=shop.group_b, producer=shop.producer_a, category=shop.product_a.category, unit="piece", stock=Decimal("1.5")
+        group=shop.group_b,
+        producer=shop.producer_a,
+        category=shop.product_a.category,
+        unit="piece",
+        stock=Decimal("1.5"),
     )
     with pytest.raises(ValidationError) as error:
         product.full_clean()
