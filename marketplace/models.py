@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 
 from cms.khmer import segment
 
+from .admin_forms import ProductAdminForm
 from .exceptions import InvalidTransition
 from .querysets import InquiryQuerySet, OrderQuerySet, ProductQuerySet
 
@@ -204,6 +205,7 @@ class Product(ClusterableModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     objects = ProductQuerySet.as_manager()
+    base_form_class = ProductAdminForm
 
     panels = [
         MultiFieldPanel(

@@ -130,3 +130,28 @@ def test_staff_move_fulfilments_and_complete(client, shop, make_user):
     assert order.status == "completed"
     assert client.get("/admin/market_inquiry/").status_code == 200
     assert client.get("/admin/market_category/").status_code == 200
+
+
+def test_staff_publish_through_the_edit_form_stamps_the_publication(client, shop, make_user):
+    Product.objects.filter(pk=shop.product_b.pk).update(status="pending_review", published_at=None)
+    client.force_login(make_user("Editor"))
+    url = f"/admin/market_product/edit/{shop.product_b.pk}/"
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "photos"}
+    data.update(
+        {
+            "producer": shop.producer_b.pk,
+            "group": shop.group_b.pk,
+            "category": shop.product_b.category.pk,
+            "status": "published",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+            "photos-MIN_NUM_FORMS": "0",
+            "photos-MAX_NUM_FORMS": "6",
+        }
+    )
+    data.pop("available_from", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    shop.product_b.refresh_from_db()
+    assert shop.product_b.status == "published" and shop.product_b.published_at is not None
