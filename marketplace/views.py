@@ -48,7 +48,13 @@ def catalog(request, page: MarketPage):
         request,
         page,
         "marketplace/market_page.html",
-        {"filter": filterset, "page_obj": page_obj, "products": page_obj.object_list, "extra": query.urlencode()},
+        {
+            "filter": filterset,
+            "page_obj": page_obj,
+            "products": page_obj.object_list,
+            "extra": query.urlencode(),
+            "more_filters_used": any(request.GET.get(name) for name in filterset.form.fields if name != "q"),
+        },
     )
 
 
