@@ -19,7 +19,7 @@ from .forms import AddToCartForm, CartUpdateForm, CheckoutForm, InquiryForm
 from .models import MarketPage, Order, Product
 from .services import order_place
 
-PAGE_SIZES = (12, 24, 48, 100)
+PAGE_SIZES = (10, 24, 48, 100)
 DEFAULT_PAGE_SIZE = 24
 RELATED_COUNT = 4
 
@@ -29,7 +29,7 @@ def _page_size(request) -> int:
         size = int(request.GET.get("per_page", DEFAULT_PAGE_SIZE))
     except (TypeError, ValueError):
         return DEFAULT_PAGE_SIZE
-    return size if size in PAGE_SIZES or size == 10 else DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
 def _render(request, page, template, context, status=200):
