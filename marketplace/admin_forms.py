@@ -21,7 +21,14 @@ class ProductAdminForm(WagtailAdminModelForm):
         product = super().save(commit=False)
         if product.status == product.Status.PUBLISHED and not product.published_at:
             product.published_at = timezone.now()
-        if commit:
+        if not commit:
+            return product
+        if product.pk is None:
             product.save()
-            self.save_m2m()
+        else:
+            # Stock is read-only here (orders reserve it while the form is open; groups change
+            # it in My shop under the checkout lock): never write it back from the form.
+            fields = [f.name for f in product._meta.concrete_fields if not f.primary_key and f.name != "stock"]
+            product.save(update_fields=fields)
+        self.save_m2m()
         return product

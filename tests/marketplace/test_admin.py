@@ -151,7 +151,17 @@ def test_staff_publish_through_the_edit_form_stamps_the_publication(client, shop
         }
     )
     data.pop("available_from", None)
+    # An order reserves stock while the editor has the form open: saving must not undo it.
+    Product.objects.filter(pk=shop.product_b.pk).update(stock=Decimal("60"))
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors
     shop.product_b.refresh_from_db()
     assert shop.product_b.status == "published" and shop.product_b.published_at is not None
+    assert shop.product_b.stock == Decimal("60")
+    data["stock"] = "75"  # a tampered read-only field changes nothing
+    client.post(url, data)
+    shop.product_b.refresh_from_db()
+    assert shop.product_b.stock == Decimal("60")
+    data["status"] = "pending_review"  # staff may not send a published product back to review
+    response = client.post(url, data)
+    assert response.status_code == 200 and "status" in response.context["form"].errors
