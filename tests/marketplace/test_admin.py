@@ -93,6 +93,19 @@ def test_admin_access_is_still_scoped_to_the_users_groups(client, shop, admin_co
     assert order_b.status == Order.Status.CONFIRMED
     part_b = order_b.fulfilments.get()
     assert not_found(client.post(f"/admin/market_fulfilment/{part_b.pk}/move/ready/"))
+    assert not_found(client.get(f"/admin/market_fulfilment/edit/{part_b.pk}/"))
+    fulfilments = client.get("/admin/market_fulfilment/").content.decode()
+    assert order_a.reference in fulfilments and order_b.reference not in fulfilments
+    from marketplace.models import Inquiry
+
+    inquiry_b = Inquiry.objects.create(group=shop.group_b, name="Trader of B", phone="012", quantity=1, message="?")
+    Inquiry.objects.create(group=shop.group_a, name="Trader of A", phone="012", quantity=1, message="?")
+    inquiries = client.get("/admin/market_inquiry/").content.decode()
+    assert "Trader of A" in inquiries and "Trader of B" not in inquiries
+    assert not_found(client.get(f"/admin/market_inquiry/edit/{inquiry_b.pk}/"))
+    assert not_found(client.post(f"/admin/market_inquiry/edit/{inquiry_b.pk}/", {"reply": "x", "status": "answered"}))
+    inquiry_b.refresh_from_db()
+    assert inquiry_b.reply == ""
 
 
 def test_orders_are_never_added_or_deleted_in_the_admin(client, shop, make_user):
