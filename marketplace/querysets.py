@@ -93,7 +93,7 @@ class ProductQuerySet(models.QuerySet):
             return self
         exact = Q()
         for word in words:
-            exact &= Q(search_text__icontains=word)
+            exact &= Q(search_text__contains=word)  # both sides are lower-cased; LIKE can use the trigram index
         if connection.vendor == "postgresql":
             fuzzy = Q()
             for word in words:
