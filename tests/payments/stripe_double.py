@@ -1,0 +1,65 @@
+"""localstripe (a Stripe double from PyPI) served from a thread on 127.0.0.1.
+
+Its own command listens on every interface and pickles its store to /tmp; here its aiohttp app
+is bound to 127.0.0.1 on a free port and the store stays in memory."""
+
+import asyncio
+import threading
+import urllib.request
+
+from aiohttp import web
+from localstripe import resources, server, webhooks
+
+
+class StripeDouble:
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.runner = None
+        self.port = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="localstripe", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def js_url(self) -> str:
+        return f"{self.url}/js.stripe.com/v3/"
+
+    def _run(self):
+        asyncio.set_event_loop(self.loop)
+        self.runner = web.AppRunner(server.app, access_log=None)
+        self.loop.run_until_complete(self.runner.setup())
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        self.loop.run_until_complete(site.start())
+        self.port = site._server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self.loop.run_forever()
+
+    def start(self):
+        resources.store.dump_to_disk = lambda: None
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("localstripe did not start")
+        return self
+
+    def stop(self):
+        async def shutdown():
+            await self.runner.cleanup()
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+
+    def register_webhook(self, *, url: str, secret: str, events=None, webhook_id="sahakum"):
+        """Point localstripe's signed webhooks at `url` (its `/_config/webhooks/<id>` endpoint)."""
+        data = f"url={url}&secret={secret}".encode()
+        if events:
+            data += b"".join(f"&events[]={event}".encode() for event in events)
+        request = urllib.request.Request(f"{self.url}/_config/webhooks/{webhook_id}", data=data, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+
+    def forget_webhooks(self):
+        webhooks._webhooks.clear()
