@@ -1,13 +1,44 @@
+"""Marketplace data: categories, products (with photos), orders split into one fulfilment per
+producer group, and trader inquiries.
+
+Rules about one record (allowed status changes, whole units, totals) live here; workflows that
+touch stock or several records live in services.py; shared reads in querysets.py."""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
-from wagtail.models import Page
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.models import Orderable, Page
+
+from cms.khmer import segment
+
+from .exceptions import InvalidTransition
+from .querysets import InquiryQuerySet, OrderQuerySet, ProductQuerySet
+
+ZERO = Decimal("0")
+
+
+def _in_language(km: str, en: str) -> str:
+    if (get_language() or "km").startswith("en") and en:
+        return en
+    return km or en
 
 
 class MarketPage(RoutablePageMixin, Page):
     """The product catalog's place in the page tree: editors write the intro; the catalog,
-    cart and checkout are routes of this page."""
+    product pages, cart and checkout are routes of this page (views live in views.py)."""
 
     intro = models.TextField(_("intro"), blank=True)
 
@@ -18,3 +49,479 @@ class MarketPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("market page")
+
+    @path("")
+    def catalog(self, request):
+        from . import views
+
+        return views.catalog(request, self)
+
+    @re_path(r"^p/(?P<product_id>\d+)(?:-(?P<slug>[-\w]*))?/$")
+    def product(self, request, product_id, slug=None):
+        from . import views
+
+        return views.product_detail(request, self, int(product_id))
+
+    @path("p/<int:product_id>/inquire/")
+    def inquire(self, request, product_id):
+        from . import views
+
+        return views.inquiry_create(request, self, product_id)
+
+    @path("cart/")
+    def cart(self, request):
+        from . import views
+
+        return views.cart_view(request, self)
+
+    @path("cart/add/")
+    def cart_add(self, request):
+        from . import views
+
+        return views.cart_add(request, self)
+
+    @path("checkout/")
+    def checkout(self, request):
+        from . import views
+
+        return views.checkout(request, self)
+
+
+class Category(models.Model):
+    """A product category; at most two levels (e.g. Vegetables › Leafy greens)."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    name_km = models.CharField(_("name (Khmer)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name_en"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        if self.parent_id:
+            return f"{self.parent.name} › {self.name}"
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _in_language(self.name_km, self.name_en)
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("A category cannot be its own parent.")})
+            if self.parent.parent_id:
+                raise ValidationError({"parent": _("Categories have at most two levels.")})
+            if self.pk and self.children.exists():
+                raise ValidationError({"parent": _("A category with subcategories cannot have a parent.")})
+
+
+class Unit(models.TextChoices):
+    KG = "kg", _("kilogram")
+    PIECE = "piece", _("piece")
+    BUNDLE = "bundle", _("bundle")
+    METRE = "metre", _("metre")
+    LITRE = "litre", _("litre")
+    BOTTLE = "bottle", _("bottle")
+    PACK = "pack", _("pack")
+    SACK = "sack", _("sack (50 kg)")
+    BIRD = "bird", _("bird")
+    DOZEN = "dozen", _("dozen")
+
+
+# Units that may be sold in fractions (0.5 kg of pepper); everything else is counted whole.
+FRACTIONAL_UNITS = {Unit.KG, Unit.METRE, Unit.LITRE}
+
+
+class Product(ClusterableModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING_REVIEW = "pending_review", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    # Who may move a product where: producers submit; staff publish or send back.
+    PRODUCER_TRANSITIONS = {
+        Status.DRAFT: {Status.PENDING_REVIEW, Status.ARCHIVED},
+        Status.PENDING_REVIEW: {Status.DRAFT},
+        Status.PUBLISHED: {Status.ARCHIVED},
+        Status.ARCHIVED: {Status.DRAFT},
+    }
+    STAFF_TRANSITIONS = {
+        Status.DRAFT: {Status.PENDING_REVIEW, Status.PUBLISHED, Status.ARCHIVED},
+        Status.PENDING_REVIEW: {Status.PUBLISHED, Status.DRAFT, Status.ARCHIVED},
+        Status.PUBLISHED: {Status.ARCHIVED, Status.DRAFT},
+        Status.ARCHIVED: {Status.DRAFT, Status.PUBLISHED},
+    }
+
+    producer = models.ForeignKey(
+        "networks.Member", on_delete=models.PROTECT, related_name="products", verbose_name=_("producer")
+    )
+    group = models.ForeignKey(
+        "networks.Group", on_delete=models.PROTECT, related_name="products", verbose_name=_("producer group")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    title_km = models.CharField(_("title (Khmer)"), max_length=150)
+    title_en = models.CharField(_("title (English)"), max_length=150, blank=True)
+    description_km = models.TextField(_("description (Khmer)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.KG)
+    price = models.DecimalField(
+        _("price per unit"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    stock = models.DecimalField(
+        _("stock"), max_digits=12, decimal_places=3, default=ZERO, validators=[MinValueValidator(ZERO)]
+    )
+    minimum_order = models.DecimalField(
+        _("minimum order"),
+        max_digits=12,
+        decimal_places=3,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    available_from = models.DateField(
+        _("available from"), null=True, blank=True, help_text=_("For a coming harvest: the first day it can be sold.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Khmer words separated by spaces, plus the English text, lower-cased: what keyword search
+    # matches (Khmer has no spaces between words; see cms.khmer).
+    search_text = models.TextField(editable=False, blank=True, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("producer"), FieldPanel("group"), FieldPanel("category")], heading=_("Producer and category")
+        ),
+        FieldPanel("title_km"),
+        FieldPanel("title_en"),
+        FieldPanel("description_km"),
+        FieldPanel("description_en"),
+        FieldRowPanel([FieldPanel("unit"), FieldPanel("price")]),
+        FieldRowPanel([FieldPanel("stock"), FieldPanel("minimum_order"), FieldPanel("available_from")]),
+        FieldPanel("status"),
+        InlinePanel("photos", label=_("Photos"), max_num=6),
+    ]
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="marketplace_product_stock_not_negative"),
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="marketplace_product_price_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"]), models.Index(fields=["status", "price"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return _in_language(self.title_km, self.title_en)
+
+    @property
+    def description(self) -> str:
+        return _in_language(self.description_km, self.description_en)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title_en or "", allow_unicode=False)[:60] or "product"
+
+    @property
+    def whole_units_only(self) -> bool:
+        return self.unit not in FRACTIONAL_UNITS
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock >= self.minimum_order and self.stock > 0
+
+    def get_url_path(self) -> str:
+        """Path under the market page's route (the page is looked up per language)."""
+        return f"p/{self.pk}-{self.slug}/"
+
+    def build_search_text(self) -> str:
+        parts = [self.title_km, self.title_en, self.description_km, self.description_en]
+        return segment(" ".join(part for part in parts if part)).lower()
+
+    def save(self, *args, **kwargs):
+        # A derived column, not a side effect: keeps keyword search in step with the titles.
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title_km", "title_en", "description_km", "description_en"} & set(
+            update_fields
+        ):
+            kwargs["update_fields"] = set(update_fields) | {"search_text"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.whole_units_only:
+            if self.stock is not None and self.stock != self.stock.to_integral_value():
+                errors["stock"] = _("This unit is sold whole: enter a whole number.")
+            if self.minimum_order is not None and self.minimum_order != self.minimum_order.to_integral_value():
+                errors["minimum_order"] = _("This unit is sold whole: enter a whole number.")
+        if self.group_id and self.producer_id:
+            if not self.producer.memberships.filter(group_id=self.group_id, left__isnull=True).exists():
+                errors["producer"] = _("The producer is not an active member of this group.")
+        if errors:
+            raise ValidationError(errors)
+
+    def can_move_to(self, new_status: str, *, staff: bool) -> bool:
+        table = self.STAFF_TRANSITIONS if staff else self.PRODUCER_TRANSITIONS
+        return new_status in table.get(self.status, set())
+
+    def set_status(self, new_status: str, *, staff: bool) -> None:
+        if not self.can_move_to(new_status, staff=staff):
+            raise InvalidTransition(self.status, new_status)
+        self.status = new_status
+        if new_status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+
+
+class ProductPhoto(Orderable):
+    product = ParentalKey(Product, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("image")
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        CONFIRMED = "confirmed", _("Confirmed")
+        READY = "ready", _("Ready")
+        DELIVERED = "delivered", _("Delivered")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    TRANSITIONS = {
+        Status.PENDING_PAYMENT: {Status.PAID, Status.CANCELLED},
+        Status.PAID: {Status.CONFIRMED, Status.READY, Status.CANCELLED, Status.REFUNDED},
+        Status.CONFIRMED: {Status.PAID, Status.READY, Status.CANCELLED},
+        Status.READY: {Status.DELIVERED},
+        Status.DELIVERED: {Status.COMPLETED},
+        Status.COMPLETED: set(),
+        Status.CANCELLED: {Status.REFUNDED},
+        Status.REFUNDED: set(),
+    }
+    # Statuses whose order still holds stock (released on cancel or expiry).
+    OPEN_STATUSES = {Status.PENDING_PAYMENT, Status.PAID, Status.CONFIRMED}
+
+    class DeliveryMethod(models.TextChoices):
+        PICKUP = "pickup", _("Pick up at the group's collection point")
+        DELIVERY = "delivery", _("Delivery to my address")
+
+    class PaymentMethod(models.TextChoices):
+        CASH_ON_DELIVERY = "cash_on_delivery", _("Cash on delivery")
+        PAY_AT_PICKUP = "pay_at_pickup", _("Pay at pickup")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        KHQR = "khqr", _("KHQR (Bakong)")
+        STRIPE = "stripe", _("Card")
+
+    # Methods paid in cash when the goods change hands: the order is confirmed at once.
+    OFFLINE_METHODS = {PaymentMethod.CASH_ON_DELIVERY, PaymentMethod.PAY_AT_PICKUP}
+
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    access_token = models.CharField(max_length=64, editable=False, default="")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="market_orders",
+        verbose_name=_("buyer account"),
+    )
+    buyer_name = models.CharField(_("name"), max_length=120)
+    buyer_phone = models.CharField(_("phone"), max_length=20)
+    buyer_email = models.EmailField(_("email"), blank=True)
+    delivery_method = models.CharField(_("delivery method"), max_length=10, choices=DeliveryMethod.choices)
+    delivery_address = models.TextField(_("delivery address"), blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=30, choices=PaymentMethod.choices)
+    currency = models.CharField(_("currency"), max_length=3)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=ZERO)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("unpaid order expires at"), null=True, blank=True)
+    cancelled_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        if not self.access_token:
+            self.access_token = secrets.token_urlsafe(24)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        """The buyer's order page; the token in the address is what proves it is theirs."""
+        url = reverse("marketplace:order_detail", kwargs={"reference": self.reference})
+        return f"{url}?token={self.access_token}"
+
+    def token_matches(self, token: str | None) -> bool:
+        return bool(token) and secrets.compare_digest(str(token), self.access_token)
+
+    def can_move_to(self, new_status: str) -> bool:
+        return new_status in self.TRANSITIONS.get(self.status, set())
+
+    def set_status(self, new_status: str) -> None:
+        """Move to a new status; raise InvalidTransition where the workflow does not allow it.
+        The caller saves (inside its transaction)."""
+        if not self.can_move_to(new_status):
+            raise InvalidTransition(self.status, new_status)
+        self.status = new_status
+
+    @property
+    def holds_stock(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_offline_payment(self) -> bool:
+        return self.payment_method in self.OFFLINE_METHODS
+
+
+class Fulfilment(models.Model):
+    """One producer group's part of an order."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        READY = "ready", _("Ready")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {
+        Status.NEW: {Status.READY, Status.CANCELLED},
+        Status.READY: {Status.DELIVERED, Status.CANCELLED},
+        Status.DELIVERED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="fulfilments")
+    group = models.ForeignKey(
+        "networks.Group", on_delete=models.PROTECT, related_name="fulfilments", verbose_name=_("producer group")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=12, decimal_places=2, default=ZERO)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("fulfilment")
+        verbose_name_plural = _("fulfilments")
+        constraints = [models.UniqueConstraint(fields=["order", "group"], name="marketplace_one_fulfilment_per_group")]
+
+    def __str__(self) -> str:
+        return f"{self.order.reference} · {self.group}"
+
+    def can_move_to(self, new_status: str) -> bool:
+        return new_status in self.TRANSITIONS.get(self.status, set())
+
+    def set_status(self, new_status: str) -> None:
+        if not self.can_move_to(new_status):
+            raise InvalidTransition(self.status, new_status)
+        self.status = new_status
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    fulfilment = models.ForeignKey(Fulfilment, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
+    # Copied when the order is placed: later edits to the product never change an order.
+    title = models.CharField(_("title"), max_length=150)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="marketplace_line_quantity_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} × {self.quantity.normalize():f}"
+
+
+class Inquiry(models.Model):
+    """A trader asks a group for a larger quantity or a future harvest; the group replies."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a reply")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="inquiries", verbose_name=_("product")
+    )
+    group = models.ForeignKey(
+        "networks.Group", on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("producer group")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="market_inquiries"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=20)
+    email = models.EmailField(_("email"), blank=True)
+    quantity = models.DecimalField(
+        _("quantity wanted"), max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
+    )
+    wanted_by = models.DateField(_("wanted by"), null=True, blank=True)
+    message = models.TextField(_("message"), max_length=2000)
+    reply = models.TextField(_("reply"), max_length=2000, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+
+    objects = InquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.group}"

@@ -1,3 +1,20 @@
+from django.urls import path
+
+from . import shop_views, views
+
 app_name = "marketplace"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("market/orders/<str:reference>/", views.order_detail, name="order_detail"),
+    path("market/my-orders/", views.order_history, name="order_history"),
+    path("my-shop/", shop_views.dashboard, name="shop"),
+    path("my-shop/products/", shop_views.product_list, name="shop_products"),
+    path("my-shop/products/add/", shop_views.product_create, name="shop_product_add"),
+    path("my-shop/products/<int:pk>/", shop_views.product_edit, name="shop_product_edit"),
+    path("my-shop/products/<int:pk>/stock/", shop_views.product_stock, name="shop_product_stock"),
+    path("my-shop/products/<int:pk>/status/", shop_views.product_status, name="shop_product_status"),
+    path("my-shop/orders/", shop_views.fulfilment_list, name="shop_orders"),
+    path("my-shop/orders/<int:pk>/", shop_views.fulfilment_update, name="shop_fulfilment"),
+    path("my-shop/inquiries/", shop_views.inquiry_list, name="shop_inquiries"),
+    path("my-shop/inquiries/<int:pk>/", shop_views.inquiry_answer, name="shop_inquiry"),
+]

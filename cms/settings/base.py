@@ -175,6 +175,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
 
 # Market currency; the other of USD/KHR is shown approximately at the staff-edited rate.
 MARKET_CURRENCY = os.environ.get("MARKET_CURRENCY", "USD")
+MARKET_UNPAID_ORDER_TTL_MINUTES = int(os.environ.get("MARKET_UNPAID_ORDER_TTL_MINUTES", "60"))
 
 # Stripe: the card option is offered only where keys are set.
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")

@@ -1,0 +1,186 @@
+"""Forms for the catalog, cart, checkout, inquiries and My shop. Every field the buyer could
+tamper with (price, product, group) is either not a field at all or checked against the
+database by the service that uses it."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.images.fields import WagtailImageField
+
+from .models import Category, Inquiry, Order, Product
+
+
+def checkout_payment_choices(request) -> list[tuple[str, str]]:
+    """Payment methods offered at checkout. The payments app replaces this with its provider
+    registry; until then, the two offline methods that need no payment service."""
+    return [
+        (Order.PaymentMethod.CASH_ON_DELIVERY.value, str(Order.PaymentMethod.CASH_ON_DELIVERY.label)),
+        (Order.PaymentMethod.PAY_AT_PICKUP.value, str(Order.PaymentMethod.PAY_AT_PICKUP.label)),
+    ]
+
+
+QUANTITY_ERRORS = {
+    "invalid": _("Enter a number, for example 2 or 0.5."),
+    "min_value": _("The quantity must be more than zero."),
+    "max_digits": _("That quantity is too large."),
+    "max_decimal_places": _("Use at most 3 decimal places."),
+}
+
+
+class AddToCartForm(forms.Form):
+    product = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    quantity = forms.DecimalField(
+        label=_("Quantity"),
+        min_value=Decimal("0.001"),
+        max_digits=12,
+        decimal_places=3,
+        error_messages=QUANTITY_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )
+
+
+class CartUpdateForm(forms.Form):
+    """One quantity per product line; 0 removes the line."""
+
+    product = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    quantity = forms.DecimalField(
+        label=_("Quantity"),
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=3,
+        error_messages=QUANTITY_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )
+
+
+class CheckoutForm(forms.Form):
+    buyer_name = forms.CharField(
+        label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    buyer_phone = forms.CharField(
+        label=_("Phone"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
+    )
+    buyer_email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("We send the confirmation here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    delivery_method = forms.ChoiceField(
+        label=_("Delivery"), choices=Order.DeliveryMethod.choices, widget=forms.RadioSelect, initial="pickup"
+    )
+    delivery_address = forms.CharField(
+        label=_("Delivery address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text=_("Needed for delivery only."),
+    )
+    payment_method = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = checkout_payment_choices(request)
+        self.fields["payment_method"].choices = choices
+        if choices:
+            self.fields["payment_method"].initial = choices[0][0]
+
+    def clean_buyer_phone(self):
+        from accounts.models import normalise_phone
+
+        phone = normalise_phone(self.cleaned_data["buyer_phone"])
+        if not 8 <= len(phone) <= 12:
+            raise forms.ValidationError(_("Enter a phone number such as 012 345 678."))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("delivery_method") == Order.DeliveryMethod.DELIVERY
+            and not (cleaned.get("delivery_address") or "").strip()
+        ):
+            self.add_error("delivery_address", _("Enter the delivery address."))
+        return cleaned
+
+
+class InquiryForm(forms.ModelForm):
+    class Meta:
+        model = Inquiry
+        fields = ["name", "phone", "email", "quantity", "wanted_by", "message"]
+        widgets = {
+            "wanted_by": forms.DateInput(attrs={"type": "date"}),
+            "message": forms.Textarea(attrs={"rows": 4}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
+
+
+class InquiryReplyForm(forms.Form):
+    reply = forms.CharField(label=_("Your reply"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PhotoInput(forms.ClearableFileInput):
+    """Opens the phone's camera directly (capture), or the gallery on a desktop."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": "image/*", "capture": "environment", **(attrs or {})})
+
+
+class ShopProductForm(forms.ModelForm):
+    """A product in My shop. The group and producer are limited to what this user may act for;
+    the status is moved by buttons (submit for review), never by a field."""
+
+    photo = WagtailImageField(
+        label=_("Photo"),
+        required=False,
+        widget=PhotoInput,
+        help_text=_("Take a photo with your phone (JPEG, PNG or WebP)."),
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "group",
+            "producer",
+            "category",
+            "title_km",
+            "title_en",
+            "description_km",
+            "description_en",
+            "unit",
+            "price",
+            "stock",
+            "minimum_order",
+            "available_from",
+        ]
+        widgets = {
+            "available_from": forms.DateInput(attrs={"type": "date"}),
+            "price": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+            "stock": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+            "minimum_order": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+            "description_km": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, groups, producers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["producer"].queryset = producers
+        self.fields["category"].queryset = Category.objects.select_related("parent")
+        if groups.count() == 1:
+            self.fields["group"].initial = groups.first()
+        if producers.count() == 1:
+            self.fields["producer"].initial = producers.first()
+        if self.instance.pk:
+            # Stock changes go through product_set_stock (under the checkout lock).
+            del self.fields["stock"]
+
+
+class StockForm(forms.Form):
+    stock = forms.DecimalField(
+        label=_("Stock now"),
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=3,
+        error_messages=QUANTITY_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )

@@ -1,0 +1,116 @@
+"""Emails to buyers and producer groups, sent through django-tasks (cms.tasks.send_email) so a
+slow mail server never blocks a request. Called from services after the transaction commits."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cms.tasks import send_email
+
+from .models import Fulfilment, Inquiry, Order
+
+
+def _site_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def group_emails(group_id: int) -> list[str]:
+    """Addresses of the group's active members who have an account with an email."""
+    from networks.models import Membership
+
+    return sorted(
+        set(
+            Membership.objects.filter(group_id=group_id, left__isnull=True, member__user__isnull=False)
+            .exclude(member__user__email="")
+            .values_list("member__user__email", flat=True)
+        )
+    )
+
+
+def _order(order_id: int) -> Order:
+    return Order.objects.with_lines().get(pk=order_id)
+
+
+def order_placed(order_id: int) -> None:
+    order = _order(order_id)
+    with translation.override("km"):
+        if order.buyer_email:
+            body = render_to_string(
+                "marketplace/email/order_placed.txt", {"order": order, "order_url": _site_url(order.get_absolute_url())}
+            )
+            send_email.enqueue(
+                subject=_("Your order %(reference)s") % {"reference": order.reference},
+                body=body,
+                to=[order.buyer_email],
+            )
+        for fulfilment in order.fulfilments.all():
+            _notify_group(fulfilment, _("New order %(reference)s") % {"reference": order.reference})
+
+
+def _notify_group(fulfilment: Fulfilment, subject: str) -> None:
+    to = group_emails(fulfilment.group_id)
+    if not to:
+        return
+    lines = [line for line in fulfilment.order.lines.all() if line.fulfilment_id == fulfilment.pk]
+    body = render_to_string(
+        "marketplace/email/group_order.txt",
+        {"order": fulfilment.order, "fulfilment": fulfilment, "lines": lines, "shop_url": _site_url("/km/my-shop/")},
+    )
+    send_email.enqueue(subject=subject, body=body, to=to)
+
+
+def order_status_changed(order_id: int) -> None:
+    order = _order(order_id)
+    with translation.override("km"):
+        subject = _("Order %(reference)s: %(status)s") % {
+            "reference": order.reference,
+            "status": order.get_status_display(),
+        }
+        if order.buyer_email:
+            body = render_to_string(
+                "marketplace/email/order_status.txt", {"order": order, "order_url": _site_url(order.get_absolute_url())}
+            )
+            send_email.enqueue(subject=subject, body=body, to=[order.buyer_email])
+        for fulfilment in order.fulfilments.all():
+            _notify_group(fulfilment, subject)
+
+
+def fulfilment_status_changed(fulfilment_id: int) -> None:
+    fulfilment = Fulfilment.objects.select_related("order", "group").get(pk=fulfilment_id)
+    order = fulfilment.order
+    with translation.override("km"):
+        if order.buyer_email:
+            body = render_to_string(
+                "marketplace/email/fulfilment_status.txt",
+                {"order": order, "fulfilment": fulfilment, "order_url": _site_url(order.get_absolute_url())},
+            )
+            send_email.enqueue(
+                subject=_("Order %(reference)s: %(group)s — %(status)s")
+                % {"reference": order.reference, "group": fulfilment.group, "status": fulfilment.get_status_display()},
+                body=body,
+                to=[order.buyer_email],
+            )
+
+
+def inquiry_created(inquiry_id: int) -> None:
+    inquiry = Inquiry.objects.select_related("group", "product").get(pk=inquiry_id)
+    to = group_emails(inquiry.group_id)
+    if not to:
+        return
+    with translation.override("km"):
+        body = render_to_string(
+            "marketplace/email/inquiry.txt", {"inquiry": inquiry, "shop_url": _site_url("/km/my-shop/inquiries/")}
+        )
+        send_email.enqueue(subject=_("New inquiry from %(name)s") % {"name": inquiry.name}, body=body, to=to)
+
+
+def inquiry_answered(inquiry_id: int) -> None:
+    inquiry = Inquiry.objects.select_related("group", "product").get(pk=inquiry_id)
+    if not inquiry.email:
+        return
+    with translation.override("km"):
+        body = render_to_string("marketplace/email/inquiry_reply.txt", {"inquiry": inquiry})
+        send_email.enqueue(
+            subject=_("%(group)s replied to your inquiry") % {"group": inquiry.group}, body=body, to=[inquiry.email]
+        )

@@ -1,0 +1,122 @@
+"""Shared reads with their joins, and who may see what.
+
+Scope rules (used by My shop AND the Wagtail admin, so both agree):
+- a producer is a user linked to a networks.Member (Member.user) with the Producer role; they
+  see their groups' orders and inquiries and edit their own products;
+- a group coordinator (Group coordinator role) whose Member is leader, deputy or treasurer of a
+  group acts for every member of that group: all its products too;
+- staff with the model permission see everything (checked by the caller)."""
+
+from django.db import models
+from django.db.models import Prefetch, Q
+
+COORDINATOR_ROLES = ("leader", "deputy", "treasurer")
+# The renditions a catalog card uses (templates/marketplace/includes/product_card.html).
+CARD_RENDITIONS = ("fill-320x240|format-webp", "fill-640x480|format-webp")
+
+
+def member_for(user):
+    """The registry member linked to this account, or None (cached on the user object)."""
+    if not user or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_market_member"):
+        from networks.models import Member
+
+        user._market_member = Member.objects.filter(user=user).first()
+    return user._market_member
+
+
+def shop_group_ids(user) -> set[int]:
+    """Producer groups this user may work for in My shop (empty for everyone else)."""
+    from accounts.roles import GROUP_COORDINATOR, PRODUCER, has_role
+
+    if not has_role(user, PRODUCER, GROUP_COORDINATOR):
+        return set()
+    member = member_for(user)
+    if member is None:
+        return set()
+    if not hasattr(user, "_market_group_ids"):
+        user._market_group_ids = set(member.memberships.filter(left__isnull=True).values_list("group_id", flat=True))
+    return user._market_group_ids
+
+
+def coordinated_group_ids(user) -> set[int]:
+    """Groups where this user is a coordinator (role and office in the group both needed)."""
+    from accounts.roles import GROUP_COORDINATOR, has_role
+
+    if not has_role(user, GROUP_COORDINATOR):
+        return set()
+    member = member_for(user)
+    if member is None:
+        return set()
+    if not hasattr(user, "_market_coordinated_ids"):
+        user._market_coordinated_ids = set(
+            member.memberships.filter(left__isnull=True, role__in=COORDINATOR_ROLES).values_list("group_id", flat=True)
+        )
+    return user._market_coordinated_ids
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status="published")
+
+    def for_cards(self):
+        """What a catalog card shows, in a constant number of queries: the group, its village
+        and district in one join; the first photo's renditions prefetched."""
+        from wagtail.images import get_image_model
+
+        from .models import ProductPhoto
+
+        images = get_image_model().objects.prefetch_renditions(*CARD_RENDITIONS)
+        photos = ProductPhoto.objects.order_by("sort_order", "pk").prefetch_related(Prefetch("image", queryset=images))
+        return self.select_related(
+            "category", "group__village__commune__district", "group__commune__district"
+        ).prefetch_related(Prefetch("photos", queryset=photos))
+
+    def editable_by(self, user):
+        """Products this user may change in My shop."""
+        member = member_for(user)
+        groups = shop_group_ids(user)
+        if member is None or not groups:
+            return self.none()
+        return self.filter(Q(producer=member, group_id__in=groups) | Q(group_id__in=coordinated_group_ids(user)))
+
+    def search(self, query: str):
+        """Keyword search: each Khmer or English word of the query must occur in the product's
+        segmented text; on PostgreSQL a trigram word similarity also accepts misspellings."""
+        from django.db import connection
+
+        from cms.khmer import segment
+
+        words = [word for word in segment(query).lower().split() if word]
+        if not words:
+            return self
+        exact = Q()
+        for word in words:
+            exact &= Q(search_text__icontains=word)
+        if connection.vendor == "postgresql":
+            fuzzy = Q()
+            for word in words:
+                if len(word) >= 3:
+                    fuzzy &= Q(search_text__trigram_word_similar=word)
+            if fuzzy:
+                return self.filter(exact | fuzzy)
+        return self.filter(exact)
+
+
+class OrderQuerySet(models.QuerySet):
+    def with_lines(self):
+        from .models import Fulfilment, OrderLine
+
+        return self.prefetch_related(
+            Prefetch("fulfilments", queryset=Fulfilment.objects.select_related("group").order_by("pk")),
+            Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+        )
+
+    def expired_unpaid(self, now):
+        return self.filter(status="pending_payment", expires_at__isnull=False, expires_at__lte=now)
+
+
+class InquiryQuerySet(models.QuerySet):
+    def for_groups(self, group_ids):
+        return self.filter(group_id__in=group_ids)

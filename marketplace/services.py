@@ -1,0 +1,323 @@
+"""Marketplace workflows that touch stock or several records.
+
+Each write runs in one transaction, locks the rows it changes in primary-key order (so two
+checkouts can never deadlock each other), and notifies only after commit. Payment state
+(mark paid, refunds) belongs to marketplace.payments.services."""
+
+import datetime
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import normalise_phone
+
+from . import notifications
+from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
+from .models import Fulfilment, Inquiry, Order, OrderLine, Product
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class CartLine:
+    """One line the buyer asks for. `unit_price` is the price the buyer saw (None: not checked)."""
+
+    product_id: int
+    quantity: Decimal
+    unit_price: Decimal | None = None
+
+
+def _as_cart_line(raw) -> CartLine:
+    if isinstance(raw, CartLine):
+        return raw
+    if isinstance(raw, dict):
+        return CartLine(
+            product_id=int(raw["product_id"]),
+            quantity=Decimal(str(raw["quantity"])),
+            unit_price=None if raw.get("unit_price") in (None, "") else Decimal(str(raw["unit_price"])),
+        )
+    product_id, quantity, *rest = raw
+    return CartLine(int(product_id), Decimal(str(quantity)), Decimal(str(rest[0])) if rest and rest[0] else None)
+
+
+def unpaid_order_ttl() -> datetime.timedelta:
+    return datetime.timedelta(minutes=int(getattr(settings, "MARKET_UNPAID_ORDER_TTL_MINUTES", 60)))
+
+
+def _new_reference() -> str:
+    while True:
+        reference = "SK-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        if not Order.objects.filter(reference=reference).exists():
+            return reference
+
+
+def quantity_problem(product: Product, quantity: Decimal) -> str | None:
+    """Why this quantity of this product cannot be ordered now, or None. Shared by the cart
+    (early answer) and order_place (the answer that counts, under the row lock)."""
+    title = product.title
+    if product.status != Product.Status.PUBLISHED:
+        return _("“%(title)s” is no longer for sale.") % {"title": title}
+    if product.available_from and product.available_from > timezone.localdate():
+        return _("“%(title)s” can be ordered from %(date)s; send the group an inquiry instead.") % {
+            "title": title,
+            "date": product.available_from.isoformat(),
+        }
+    if quantity <= 0:
+        return _("The quantity of “%(title)s” must be more than zero.") % {"title": title}
+    if product.whole_units_only and quantity != quantity.to_integral_value():
+        return _("“%(title)s” is sold in whole units: enter a whole number.") % {"title": title}
+    if quantity < product.minimum_order:
+        return _("The minimum order for “%(title)s” is %(minimum)s.") % {
+            "title": title,
+            "minimum": f"{product.minimum_order.normalize():f}",
+        }
+    if quantity > product.stock:
+        if product.stock <= 0:
+            return _("“%(title)s” is sold out.") % {"title": title}
+        return _("Only %(stock)s of “%(title)s” left.") % {"title": title, "stock": f"{product.stock.normalize():f}"}
+    return None
+
+
+def order_place(
+    *,
+    cart_lines: Iterable,
+    buyer_name: str,
+    buyer_phone: str,
+    buyer_email: str = "",
+    delivery_method: str,
+    delivery_address: str = "",
+    payment_method: str,
+    buyer=None,
+) -> Order:
+    """Validate the cart against the locked products, reserve their stock and create the order
+    with one fulfilment per producer group. Raises CheckoutError listing every problem; then
+    nothing is written."""
+    problems: list[str] = []
+    buyer_name = (buyer_name or "").strip()
+    if not buyer_name:
+        problems.append(_("Enter your name."))
+    buyer_phone = normalise_phone(buyer_phone or "")
+    if not 8 <= len(buyer_phone) <= 12:
+        problems.append(_("Enter a phone number we can call."))
+    if delivery_method not in Order.DeliveryMethod.values:
+        problems.append(_("Choose pickup or delivery."))
+    delivery_address = (delivery_address or "").strip()
+    if delivery_method == Order.DeliveryMethod.DELIVERY and not delivery_address:
+        problems.append(_("Enter the delivery address."))
+    if payment_method not in Order.PaymentMethod.values:
+        problems.append(_("Choose a payment method."))
+
+    wanted: dict[int, CartLine] = {}
+    try:
+        for raw in cart_lines:
+            line = _as_cart_line(raw)
+            if line.product_id in wanted:
+                previous = wanted[line.product_id]
+                line = CartLine(line.product_id, previous.quantity + line.quantity, previous.unit_price)
+            wanted[line.product_id] = line
+    except (KeyError, ValueError, TypeError, InvalidOperation):
+        problems.append(_("The cart could not be read. Please add the products again."))
+    if not wanted and not problems:
+        problems.append(_("Your cart is empty."))
+    if problems:
+        raise CheckoutError(problems)
+
+    with transaction.atomic():
+        # Lock every product of the order in primary-key order: concurrent checkouts queue here
+        # instead of deadlocking, and each sees the stock the previous one left.
+        products = list(Product.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
+        by_id = {product.pk: product for product in products}
+        for product_id in wanted:
+            if product_id not in by_id:
+                problems.append(_("A product in your cart no longer exists."))
+        for product in products:
+            line = wanted[product.pk]
+            problem = quantity_problem(product, line.quantity)
+            if problem:
+                problems.append(problem)
+            elif line.unit_price is not None and line.unit_price != product.price:
+                problems.append(
+                    _("The price of “%(title)s” changed from %(old)s to %(new)s. Please check your cart.")
+                    % {"title": product.title, "old": line.unit_price, "new": product.price}
+                )
+        if problems:
+            raise CheckoutError(problems)
+
+        now = timezone.now()
+        offline = payment_method in Order.OFFLINE_METHODS
+        order = Order.objects.create(
+            reference=_new_reference(),
+            buyer=buyer if buyer is not None and buyer.is_authenticated else None,
+            buyer_name=buyer_name[:120],
+            buyer_phone=buyer_phone,
+            buyer_email=(buyer_email or "").strip(),
+            delivery_method=delivery_method,
+            delivery_address=delivery_address if delivery_method == Order.DeliveryMethod.DELIVERY else "",
+            payment_method=payment_method,
+            currency=settings.MARKET_CURRENCY,
+            status=Order.Status.CONFIRMED if offline else Order.Status.PENDING_PAYMENT,
+            expires_at=None if offline else now + unpaid_order_ttl(),
+        )
+        lines_by_group: dict[int, list[Product]] = defaultdict(list)
+        for product in products:
+            lines_by_group[product.group_id].append(product)
+        total = Decimal("0")
+        for group_id in sorted(lines_by_group):
+            fulfilment = Fulfilment.objects.create(order=order, group_id=group_id)
+            subtotal = Decimal("0")
+            for product in lines_by_group[group_id]:
+                quantity = wanted[product.pk].quantity
+                line_total = (product.price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+                OrderLine.objects.create(
+                    order=order,
+                    fulfilment=fulfilment,
+                    product=product,
+                    title=product.title_km if not product.title_en else f"{product.title_km} / {product.title_en}",
+                    unit=product.unit,
+                    unit_price=product.price,
+                    quantity=quantity,
+                    line_total=line_total,
+                )
+                Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity)
+                subtotal += line_total
+            fulfilment.subtotal = subtotal
+            fulfilment.save(update_fields=["subtotal"])
+            total += subtotal
+        order.total = total
+        order.save(update_fields=["total"])
+        transaction.on_commit(lambda: notifications.order_placed(order.pk))
+    return order
+
+
+def _release_stock(order: Order) -> None:
+    """Give the order's quantities back to its products (caller holds the order's lock)."""
+    quantities: dict[int, Decimal] = defaultdict(Decimal)
+    for product_id, quantity in order.lines.values_list("product_id", "quantity"):
+        quantities[product_id] += quantity
+    # Same lock order as order_place.
+    list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", flat=True))
+    for product_id in sorted(quantities):
+        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantities[product_id])
+
+
+def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
+    """Cancel the order and release its stock. Cancelling an order that is already cancelled
+    changes nothing (the stock is released exactly once)."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status in (Order.Status.CANCELLED, Order.Status.REFUNDED):
+            return locked
+        locked.set_status(Order.Status.CANCELLED)
+        _release_stock(locked)
+        locked.cancelled_reason = (reason or "")[:200]
+        locked.expires_at = None
+        locked.save(update_fields=["status", "cancelled_reason", "expires_at", "updated_at"])
+        locked.fulfilments.exclude(status=Fulfilment.Status.DELIVERED).update(status=Fulfilment.Status.CANCELLED)
+        transaction.on_commit(lambda: notifications.order_status_changed(locked.pk))
+    return locked
+
+
+def orders_expire_unpaid(*, now: datetime.datetime | None = None) -> int:
+    """Cancel unpaid orders past their expiry and release their stock; returns how many.
+    Safe to run twice or in two workers at once: each order is re-checked under its lock."""
+    now = now or timezone.now()
+    expired = 0
+    for order_id in Order.objects.expired_unpaid(now).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().filter(pk=order_id).first()
+            if order is None or order.status != Order.Status.PENDING_PAYMENT or not order.expires_at:
+                continue
+            if order.expires_at > now:
+                continue
+            order_cancel(order=order, reason=_("Not paid in time"))
+            expired += 1
+    return expired
+
+
+def fulfilment_set_status(*, fulfilment: Fulfilment, status: str, actor=None) -> Fulfilment:
+    """A group marks its part ready or delivered; the order follows when every part has."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=fulfilment.order_id)
+        locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
+        if order.status not in (Order.Status.PAID, Order.Status.CONFIRMED, Order.Status.READY):
+            raise MarketplaceError(
+                _("This order cannot be fulfilled while it is “%(status)s”.") % {"status": order.get_status_display()}
+            )
+        locked.set_status(status)
+        locked.save(update_fields=["status", "updated_at"])
+        parts = [s for s in order.fulfilments.values_list("status", flat=True) if s != Fulfilment.Status.CANCELLED]
+        done = {Fulfilment.Status.READY, Fulfilment.Status.DELIVERED}
+        changed = False
+        if parts and all(s in done for s in parts) and order.can_move_to(Order.Status.READY):
+            order.set_status(Order.Status.READY)
+            changed = True
+        if parts and all(s == Fulfilment.Status.DELIVERED for s in parts) and order.can_move_to(Order.Status.DELIVERED):
+            order.set_status(Order.Status.DELIVERED)
+            changed = True
+        if changed:
+            order.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(lambda: notifications.fulfilment_status_changed(locked.pk))
+    return locked
+
+
+def order_complete(*, order: Order, actor=None) -> Order:
+    """Staff close a delivered order."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked.set_status(Order.Status.COMPLETED)
+        locked.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(lambda: notifications.order_status_changed(locked.pk))
+    return locked
+
+
+def product_set_stock(*, product: Product, stock: Decimal) -> Product:
+    """Set the stock a producer has now, under the same lock checkouts take, so an edit never
+    overwrites a reservation made a moment earlier with a stale figure."""
+    stock = Decimal(stock)
+    if stock < 0:
+        raise MarketplaceError(_("Stock cannot be negative."))
+    if product.whole_units_only and stock != stock.to_integral_value():
+        raise MarketplaceError(_("This unit is sold whole: enter a whole number."))
+    with transaction.atomic():
+        locked = Product.objects.select_for_update().get(pk=product.pk)
+        locked.stock = stock
+        locked.save(update_fields=["stock", "updated_at"])
+    return locked
+
+
+def inquiry_reply(*, inquiry: Inquiry, reply: str, actor) -> Inquiry:
+    reply = (reply or "").strip()
+    if not reply:
+        raise MarketplaceError(_("Write a reply."))
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        locked.reply = reply[:2000]
+        locked.replied_by = actor
+        locked.replied_at = timezone.now()
+        locked.status = Inquiry.Status.ANSWERED
+        locked.save(update_fields=["reply", "replied_by", "replied_at", "status"])
+        transaction.on_commit(lambda: notifications.inquiry_answered(locked.pk))
+    return locked
+
+
+__all__ = [
+    "CartLine",
+    "CheckoutError",
+    "InvalidTransition",
+    "fulfilment_set_status",
+    "inquiry_reply",
+    "order_cancel",
+    "order_complete",
+    "order_place",
+    "orders_expire_unpaid",
+    "product_set_stock",
+]
