@@ -189,7 +189,10 @@ class PaymentSettings(BaseSiteSetting):
     )
     merchant_city = models.CharField(_("merchant city"), max_length=15, default="Siem Reap")
     bakong_account_id = models.CharField(
-        _("Bakong account ID"), max_length=32, blank=True, help_text=_("For example name@bank. Without it KHQR is not offered.")
+        _("Bakong account ID"),
+        max_length=32,
+        blank=True,
+        help_text=_("For example name@bank. Without it KHQR is not offered."),
     )
     acquiring_bank = models.CharField(_("acquiring bank"), max_length=32, blank=True)
     merchant_phone = models.CharField(_("merchant phone"), max_length=25, blank=True)
@@ -224,3 +227,13 @@ class PaymentSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("payment settings")
+
+    @classmethod
+    def current(cls, request=None):
+        """For the request's site, or the default site outside a request (tasks, services)."""
+        if request is not None:
+            return cls.for_request(request)
+        from wagtail.models import Site
+
+        site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+        return cls.for_site(site) if site else cls()

@@ -19,9 +19,9 @@ def is_order_buyer(user, order) -> bool:
 
 def coordinated_group_ids(user) -> set[int]:
     return set(
-        Membership.objects.filter(
-            member__user=user, left__isnull=True, role__in=COORDINATING_ROLES
-        ).values_list("group_id", flat=True)
+        Membership.objects.filter(member__user=user, left__isnull=True, role__in=COORDINATING_ROLES).values_list(
+            "group_id", flat=True
+        )
     )
 
 

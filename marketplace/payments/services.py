@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.exceptions import InvalidTransition
 from marketplace.models import Order
+from marketplace.services import order_cancel
 
 from . import khqr, notifications
 from . import stripe as stripe_api
@@ -22,6 +22,7 @@ from .bakong import BakongClient, BakongUnavailable
 from .exceptions import AlreadyPaid, NotAllowed, PaymentError, ProviderUnavailable, RefundError
 from .models import Method, Payment, PaymentSettings, Refund, WebhookEvent
 from .permissions import can_mark_paid, can_refund
+from .providers import get_provider
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ def _settle(*, order: Order, payment: Payment, reference: str = "", now=None) ->
     if reference:
         payment.provider_reference = reference
     payment.save()
-    if order.status == Order.Status.PENDING_PAYMENT:
+    # Awaiting payment → paid; a cash order still only confirmed → paid too. A cash order
+    # already ready or delivered keeps its status and gains a paid time.
+    if order.status in (Order.Status.PENDING_PAYMENT, Order.Status.CONFIRMED):
         order.set_status(Order.Status.PAID)
     order.paid_at = order.paid_at or now
     order.save()
@@ -77,9 +80,12 @@ def payment_mark_paid(*, order: Order, actor, reference: str = "", note: str = "
         payment = order.payments.open().filter(provider=order.payment_method).first()
         if payment is None:
             payment = Payment(order=order, provider=order.payment_method, amount=order.total, currency=order.currency)
-        if reference and Payment.objects.filter(provider=payment.provider, provider_reference=reference).exclude(
-            pk=payment.pk
-        ).exists():
+        if (
+            reference
+            and Payment.objects.filter(provider=payment.provider, provider_reference=reference)
+            .exclude(pk=payment.pk)
+            .exists()
+        ):
             raise PaymentError(_("This reference is already recorded for another payment."))
         payment.recorded_by = actor
         payment.note = note
@@ -103,9 +109,9 @@ def bank_transfer_payment_start(*, order: Order) -> Payment:
 # ---------------------------------------------------------------- KHQR
 
 
-def khqr_payment_start(*, order: Order, site=None) -> Payment:
+def khqr_payment_start(*, order: Order, request=None) -> Payment:
     """A single-use KHQR for the exact order total; reused while the order stays unpaid."""
-    merchant_settings = PaymentSettings.load() if site is None else PaymentSettings.for_site(site)
+    merchant_settings = PaymentSettings.current(request)
     if not merchant_settings.bakong_account_id:
         raise ProviderUnavailable(_("KHQR payments are not set up."))
     with transaction.atomic():
@@ -166,9 +172,16 @@ def khqr_payment_check(*, payment: Payment, client: BakongClient) -> Payment:
         if not created:
             return payment
         if result.amount != payment.amount or result.currency != payment.currency:
-            _flag(event, _("Bakong reports %(amount)s %(currency)s; the order expects %(expected)s %(expected_currency)s.")
-                  % {"amount": result.amount, "currency": result.currency, "expected": payment.amount,
-                     "expected_currency": payment.currency})
+            _flag(
+                event,
+                _("Bakong reports %(amount)s %(currency)s; the order expects %(expected)s %(expected_currency)s.")
+                % {
+                    "amount": result.amount,
+                    "currency": result.currency,
+                    "expected": payment.amount,
+                    "expected_currency": payment.currency,
+                },
+            )
             return payment
         if payment.status in Payment.CAPTURED or order.payments.captured().exists():
             _finish(event, WebhookEvent.Outcome.IGNORED, "already paid")
@@ -275,7 +288,11 @@ def stripe_card_pay(*, order: Order, token: str, client: stripe_api.StripeClient
     if payment.status == Payment.Status.REQUIRES_ACTION:
         return CardOutcome(payment=payment, status="requires_action", client_secret=intent.client_secret)
     if payment.status == Payment.Status.FAILED:
-        return CardOutcome(payment=payment, status="failed", message=_("Your card was declined. The order is not paid; you can try another card."))
+        return CardOutcome(
+            payment=payment,
+            status="failed",
+            message=_("Your card was declined. The order is not paid; you can try another card."),
+        )
     return CardOutcome(payment=payment, status="processing")
 
 
@@ -361,7 +378,9 @@ def _stripe_succeeded(stored, order, payment, data, currency) -> WebhookEvent:
     if received != expected or currency != payment.currency:
         return _flag(
             stored,
-            _("Stripe reports %(received)s %(currency)s (minor units); the order expects %(expected)s %(expected_currency)s.")
+            _(
+                "Stripe reports %(received)s %(currency)s (minor units); the order expects %(expected)s %(expected_currency)s."
+            )
             % {"received": received, "currency": currency, "expected": expected, "expected_currency": payment.currency},
         )
     if payment.status in Payment.CAPTURED:
@@ -389,27 +408,28 @@ def _stripe_refunded(stored, order, payment, data, currency) -> WebhookEvent:
     return _finish(stored, WebhookEvent.Outcome.PROCESSED)
 
 
-def _after_refund(*, order: Order, payment: Payment) -> None:
-    if payment.status == Payment.Status.REFUNDED and order.status not in (Order.Status.CANCELLED, Order.Status.REFUNDED):
-        try:
-            order.set_status(Order.Status.REFUNDED)
-            order.save()
-        except InvalidTransition:
-            logger.info("Order %s refunded in full but stays %s", order.reference, order.status)
+def _after_refund(*, order: Order, payment: Payment, actor=None, reason: str = "") -> Order:
+    """A full refund of an order that still holds stock cancels it (stock comes back) and marks
+    it refunded; a delivered order keeps its status (the goods are out)."""
+    if payment.status != Payment.Status.REFUNDED:
+        return order
+    if order.holds_stock:
+        order = order_cancel(order=order, actor=actor, reason=reason or "refunded")
+    if order.can_move_to(Order.Status.REFUNDED):
+        order.set_status(Order.Status.REFUNDED)
+        order.save(update_fields=["status", "updated_at"])
+    else:
+        logger.info("Order %s refunded in full but stays %s", order.reference, order.status)
+    return order
 
 
 # ---------------------------------------------------------------- refunds
 
 
-def payment_refund(
-    *, payment: Payment, amount: Decimal, actor, reason: str = "", cancel_order: bool = False,
-    client: stripe_api.StripeClient | None = None,
-) -> Refund:
+def payment_refund(*, payment: Payment, amount: Decimal, actor, reason: str = "", cancel_order: bool = False) -> Refund:
     """Staff refund, full or partial. Card money goes back through Stripe; other methods are
     paid back by hand and recorded here. `cancel_order` also cancels the order, which returns
     its stock."""
-    from marketplace.services import order_cancel
-
     if not can_refund(actor):
         raise NotAllowed(_("You may not refund payments."))
     amount = Decimal(amount).quantize(Decimal("0.01"))
@@ -421,24 +441,19 @@ def payment_refund(
                 _("The refund must be more than 0 and at most %(amount)s %(currency)s.")
                 % {"amount": payment.refundable_amount, "currency": payment.currency}
             )
-        reference = ""
-        if payment.provider == Method.STRIPE:
-            client = client or stripe_api.StripeClient.from_settings()
-            try:
-                reference = client.refund(
-                    intent_id=payment.provider_reference,
-                    amount=stripe_api.to_minor_units(amount, payment.currency),
-                    idempotency_key=f"sahakum-refund-{payment.pk}-{payment.amount_refunded}-{amount}",
-                )
-            except stripe_api.StripeError as error:
-                logger.exception("Stripe refund failed for %s", payment.provider_reference)
-                raise RefundError(_("Stripe refused the refund: %(error)s") % {"error": error.user_message or error}) from error
+        try:
+            reference = get_provider(payment.provider).refund(payment=payment, amount=amount)
+        except stripe_api.StripeError as error:
+            logger.exception("Stripe refund failed for %s", payment.provider_reference)
+            raise RefundError(
+                _("Stripe refused the refund: %(error)s") % {"error": error.user_message or error}
+            ) from error
         payment.record_refund(amount)
         payment.save(update_fields=["amount_refunded", "status", "updated_at"])
         refund = Refund.objects.create(
             payment=payment, amount=amount, reason=reason, provider_reference=reference, created_by=actor
         )
-        if cancel_order:
+        if cancel_order and order.holds_stock:
             order = order_cancel(order=order, actor=actor, reason=reason or "refunded")
-        _after_refund(order=Order.objects.select_for_update().get(pk=order.pk), payment=payment)
+        _after_refund(order=order, payment=payment, actor=actor, reason=reason)
     return refund

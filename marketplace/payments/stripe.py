@@ -15,9 +15,7 @@ from django.conf import settings
 
 # Stripe's zero-decimal currencies (https://docs.stripe.com/currencies#zero-decimal). KHR is NOT
 # one of them: Stripe expects riel × 100, so 4,100 riel is sent as 410000.
-ZERO_DECIMAL_CURRENCIES = frozenset(
-    "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split()
-)
+ZERO_DECIMAL_CURRENCIES = frozenset("BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split())
 
 CardError = stripe.CardError
 StripeError = stripe.StripeError
@@ -97,7 +95,14 @@ class StripeClient:
         return customer.id, customer.default_source
 
     def create_payment_intent(
-        self, *, amount: int, currency: str, customer: str, payment_method: str, order_reference: str, idempotency_key: str
+        self,
+        *,
+        amount: int,
+        currency: str,
+        customer: str,
+        payment_method: str,
+        order_reference: str,
+        idempotency_key: str,
     ) -> IntentState:
         intent = self._client.v1.payment_intents.create(
             {
