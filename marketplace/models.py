@@ -253,6 +253,10 @@ class Product(ClusterableModel):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def available_later(self) -> bool:
+        return bool(self.available_from and self.available_from > timezone.localdate())
+
+    @property
     def in_stock(self) -> bool:
         return self.stock >= self.minimum_order and self.stock > 0
 

@@ -1,0 +1,76 @@
+"""Catalog filters (django-filter): category, producer group, province/district, price range,
+in stock, keyword; and the sort order."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from networks.models import District, Group, Province
+
+from .models import Category, Product
+
+PRODUCER_NETWORK_SLUG = "producer-group"
+
+
+class ProductFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_keyword", max_length=100)
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.select_related("parent"), method="filter_category"
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Producer group"),
+        queryset=Group.objects.filter(network__slug=PRODUCER_NETWORK_SLUG),
+        field_name="group",
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        queryset=Province.objects.filter(districts__communes__groups__network__slug=PRODUCER_NETWORK_SLUG).distinct(),
+        field_name="group__commune__district__province",
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=District.objects.filter(communes__groups__network__slug=PRODUCER_NETWORK_SLUG).distinct(),
+        field_name="group__commune__district",
+    )
+    price_min = django_filters.NumberFilter(
+        label=_("Lowest price"),
+        field_name="price",
+        lookup_expr="gte",
+        widget=forms.NumberInput(attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}),
+    )
+    price_max = django_filters.NumberFilter(
+        label=_("Highest price"),
+        field_name="price",
+        lookup_expr="lte",
+        widget=forms.NumberInput(attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}),
+    )
+    in_stock = django_filters.BooleanFilter(
+        label=_("In stock only"), method="filter_in_stock", widget=forms.CheckboxInput
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("created_at", "created_at"), ("price", "price")),
+        field_labels={"-created_at": _("Newest"), "price": _("Price: low to high"), "-price": _("Price: high to low")},
+        empty_label=None,
+        choices=[
+            ("-created_at", _("Newest")),
+            ("price", _("Price: low to high")),
+            ("-price", _("Price: high to low")),
+        ],
+    )
+
+    class Meta:
+        model = Product
+        fields = ["q", "category", "group", "province", "district", "price_min", "price_max", "in_stock"]
+
+    def filter_keyword(self, queryset, name, value):
+        return queryset.search(value) if value and value.strip() else queryset
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(Q(category=value) | Q(category__parent=value)) if value else queryset
+
+    def filter_in_stock(self, queryset, name, value):
+        if value:
+            return queryset.filter(stock__gt=0, stock__gte=F("minimum_order"))
+        return queryset
