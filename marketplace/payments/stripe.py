@@ -17,6 +17,9 @@ from django.conf import settings
 # one of them: Stripe expects riel × 100, so 4,100 riel is sent as 410000.
 ZERO_DECIMAL_CURRENCIES = frozenset("BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split())
 
+# A signed event older than this is refused (replay of a captured request).
+WEBHOOK_TOLERANCE_SECONDS = 300
+
 CardError = stripe.CardError
 StripeError = stripe.StripeError
 SignatureVerificationError = stripe.SignatureVerificationError
@@ -137,5 +140,7 @@ class StripeClient:
         SignatureVerificationError (or ValueError for a body that is not JSON)."""
         if not self.webhook_secret:
             raise SignatureVerificationError("No webhook secret configured", signature)
-        stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature, self.webhook_secret)
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"), signature, self.webhook_secret, tolerance=WEBHOOK_TOLERANCE_SECONDS
+        )
         return json.loads(payload)
