@@ -4,15 +4,29 @@ Its own command listens on every interface and pickles its store to /tmp; here i
 is bound to 127.0.0.1 on a free port and the store stays in memory."""
 
 import asyncio
+import logging
 import threading
+import time
 import urllib.request
 
 from aiohttp import web
 from localstripe import resources, server, webhooks
 
 
+class _DeliveryLog(logging.Handler):
+    """localstripe logs each webhook delivery; keep the lines to wait on them."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
 class StripeDouble:
     def __init__(self):
+        self.deliveries = _DeliveryLog()
         self.loop = asyncio.new_event_loop()
         self.runner = None
         self.port = None
@@ -39,6 +53,9 @@ class StripeDouble:
 
     def start(self):
         resources.store.dump_to_disk = lambda: None
+        access_log = logging.getLogger("aiohttp.access")
+        access_log.setLevel(logging.INFO)
+        access_log.addHandler(self.deliveries)
         self._thread.start()
         if not self._ready.wait(10):
             raise RuntimeError("localstripe did not start")
@@ -63,3 +80,16 @@ class StripeDouble:
 
     def forget_webhooks(self):
         webhooks._webhooks.clear()
+        self.deliveries.lines.clear()
+
+    def wait_for_delivery(self, event_type: str, timeout: float = 15) -> str:
+        """Block until localstripe has posted `event_type` to a webhook (delivered or not).
+        Waiting here rather than polling the database keeps the test thread off the live
+        server's connection (shared on SQLite) while it handles the event."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.deliveries.lines:
+                if f'webhook "{event_type}"' in line:
+                    return line
+            time.sleep(0.1)
+        raise AssertionError(f"localstripe did not send {event_type}: {self.deliveries.lines}")

@@ -65,7 +65,9 @@ def test_riel_amount_is_whole_and_coded_116():
 
 
 def test_a_changed_amount_breaks_the_crc():
-    payload = khqr.build_payload(merchant=MERCHANT, amount=Decimal("12.50"), currency="USD", bill_number="A", created_ms=1)
+    payload = khqr.build_payload(
+        merchant=MERCHANT, amount=Decimal("12.50"), currency="USD", bill_number="A", created_ms=1
+    )
     tampered = payload.replace("540412.5", "540413.5")
     assert tampered != payload
     with pytest.raises(AssertionError, match="CRC"):

@@ -22,7 +22,9 @@ def coordinator_of(group, make_user, role="leader"):
 
 
 @pytest.mark.parametrize("method", ["cash_on_delivery", "pay_at_pickup", "bank_transfer", "khqr"])
-def test_staff_records_payment_and_order_becomes_paid(make_order, make_user, method, django_capture_on_commit_callbacks):
+def test_staff_records_payment_and_order_becomes_paid(
+    make_order, make_user, method, django_capture_on_commit_callbacks
+):
     order = make_order(payment_method=method)
     staff = make_user(ADMINISTRATOR)
     with django_capture_on_commit_callbacks(execute=True):
@@ -51,7 +53,9 @@ def test_coordinator_of_another_group_a_plain_member_or_a_former_leader_may_not(
     other = coordinator_of(GroupFactory(), make_user)
     member = coordinator_of(group, make_user, role="member")
     former = make_user(GROUP_COORDINATOR)
-    MembershipFactory(member=MemberFactory(user=former), group=group, role="leader", left="2025-01-01", joined="2020-01-01")
+    MembershipFactory(
+        member=MemberFactory(user=former), group=group, role="leader", left="2025-01-01", joined="2020-01-01"
+    )
     producer = make_user(PRODUCER)
     for user in (other, member, former, producer):
         with pytest.raises(NotAllowed):
@@ -124,8 +128,9 @@ def test_cash_order_already_delivered_keeps_its_status_and_gains_a_paid_time(mak
 
 
 def test_bank_transfer_page_shows_account_and_reference(make_order, client, site_pages):
-    from marketplace.payments.models import PaymentSettings
     from wagtail.models import Site
+
+    from marketplace.payments.models import PaymentSettings
 
     PaymentSettings.objects.update_or_create(
         site=Site.objects.get(is_default_site=True),

@@ -42,7 +42,9 @@ def test_partial_then_full_refund(paid_order, make_user):
 def test_partial_refund_with_cancel_returns_stock(paid_order, make_user):
     product = paid_order.lines.get().product
     stock = product.stock
-    services.payment_refund(payment=paid_order.payments.get(), amount=Decimal("2"), actor=make_user(ADMINISTRATOR), cancel_order=True)
+    services.payment_refund(
+        payment=paid_order.payments.get(), amount=Decimal("2"), actor=make_user(ADMINISTRATOR), cancel_order=True
+    )
     paid_order.refresh_from_db()
     product.refresh_from_db()
     assert paid_order.status == Order.Status.CANCELLED

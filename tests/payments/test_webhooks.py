@@ -18,7 +18,9 @@ URL = "/payments/stripe/webhook/"
 @pytest.fixture
 def card_order(make_order, stripe_settings):
     order = make_order(payment_method="stripe", total=Decimal("12.50"))
-    Payment.objects.create(order=order, provider="stripe", amount=order.total, currency="USD", provider_reference="pi_123")
+    Payment.objects.create(
+        order=order, provider="stripe", amount=order.total, currency="USD", provider_reference="pi_123"
+    )
     return order
 
 
@@ -28,10 +30,14 @@ def post(client, event, **kwargs):
 
 
 def succeeded(event_id="evt_1", amount=1250, currency="usd", reference="SK000001", intent_id="pi_123"):
-    return intent_event(event_id, "payment_intent.succeeded", intent_id=intent_id, amount=amount, currency=currency, reference=reference)
+    return intent_event(
+        event_id, "payment_intent.succeeded", intent_id=intent_id, amount=amount, currency=currency, reference=reference
+    )
 
 
-def test_signed_success_marks_the_order_paid_and_emails_a_receipt(client, card_order, django_capture_on_commit_callbacks):
+def test_signed_success_marks_the_order_paid_and_emails_a_receipt(
+    client, card_order, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, succeeded(reference=card_order.reference))
     assert response.status_code == 200
@@ -91,7 +97,10 @@ def test_failure_after_success_leaves_the_order_paid(client, card_order):
 
 def test_failure_alone_records_a_failed_attempt_and_order_stays_unpaid(client, card_order):
     failed = intent_event(
-        "evt_3", "payment_intent.payment_failed", intent_id="pi_123", amount=1250,
+        "evt_3",
+        "payment_intent.payment_failed",
+        intent_id="pi_123",
+        amount=1250,
         last_payment_error={"message": "Your card was declined."},
     )
     post(client, failed)
@@ -139,8 +148,16 @@ def test_charge_refunded_in_full_refunds_the_order_and_returns_stock(client, car
         "id": "evt_r",
         "type": "charge.refunded",
         "created": 1,
-        "data": {"object": {"id": "ch_1", "object": "charge", "payment_intent": "pi_123", "amount": 1250,
-                            "amount_refunded": 1250, "currency": "usd"}},
+        "data": {
+            "object": {
+                "id": "ch_1",
+                "object": "charge",
+                "payment_intent": "pi_123",
+                "amount": 1250,
+                "amount_refunded": 1250,
+                "currency": "usd",
+            }
+        },
     }
     assert post(client, refunded).status_code == 200
     card_order.refresh_from_db()
