@@ -278,13 +278,30 @@ class Product(ClusterableModel):
             kwargs["update_fields"] = set(update_fields) | {"search_text"}
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        # Whole-unit checks go with the field they concern, so a form without that field
+        # (My shop's edit form has no stock) still validates cleanly.
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        exclude = set(exclude or ())
+        if self.whole_units_only:
+            for name in ("stock", "minimum_order"):
+                value = getattr(self, name)
+                if name in exclude or name in errors or value is None:
+                    continue
+                if value != value.to_integral_value():
+                    errors[name] = [_("This unit is sold whole: enter a whole number.")]
+            if "stock" in exclude and "unit" not in exclude and self.stock is not None:
+                if self.stock != self.stock.to_integral_value():
+                    errors["unit"] = [_("The stock is not a whole number; set the stock first.")]
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self):
         errors = {}
-        if self.whole_units_only:
-            if self.stock is not None and self.stock != self.stock.to_integral_value():
-                errors["stock"] = _("This unit is sold whole: enter a whole number.")
-            if self.minimum_order is not None and self.minimum_order != self.minimum_order.to_integral_value():
-                errors["minimum_order"] = _("This unit is sold whole: enter a whole number.")
         if self.group_id and self.producer_id:
             if not self.producer.memberships.filter(group_id=self.group_id, left__isnull=True).exists():
                 errors["producer"] = _("The producer is not an active member of this group.")

@@ -120,3 +120,51 @@ class OrderQuerySet(models.QuerySet):
 class InquiryQuerySet(models.QuerySet):
     def for_groups(self, group_ids):
         return self.filter(group_id__in=group_ids)
+
+
+FEATURED_COUNT = 4
+SEARCH_RESULT_COUNT = 10
+
+
+def market_page_for_language(language_code: str | None):
+    """The live MarketPage in this language (falls back to any live one)."""
+    from .models import MarketPage
+
+    pages = MarketPage.objects.live().select_related("locale")
+    for page in pages:
+        if page.locale.language_code == language_code:
+            return page
+    return pages[0] if pages else None
+
+
+def featured_products(request):
+    """Newest published products in stock, for the home page."""
+    from .models import Product
+
+    page = market_page_for_language(getattr(request, "LANGUAGE_CODE", None))
+    products = list(
+        Product.objects.published().filter(stock__gt=0).for_cards().order_by("-published_at", "-pk")[:FEATURED_COUNT]
+    )
+    return products, page
+
+
+def product_search_results(request, segmented_query: str) -> list[dict]:
+    """Products for the site search (cms.views.search): title, url, summary, kind."""
+    from django.utils.text import Truncator
+    from django.utils.translation import gettext as _
+
+    from .models import Product
+
+    page = market_page_for_language(getattr(request, "LANGUAGE_CODE", None))
+    if page is None or not segmented_query.strip():
+        return []
+    products = Product.objects.published().search(segmented_query).select_related("group")[:SEARCH_RESULT_COUNT]
+    return [
+        {
+            "title": product.title,
+            "url": page.url + product.get_url_path(),
+            "summary": Truncator(product.description).words(25) or str(product.group),
+            "kind": _("Product"),
+        }
+        for product in products
+    ]
