@@ -128,3 +128,12 @@ def test_payment_admin_listing_runs_constant_queries(make_order, make_user, clie
             assert client.get("/admin/payments/payments/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_demo_seed_is_idempotent_and_offers_khqr_and_transfer(site_pages):
+    from marketplace.payments import demo
+
+    demo.seed(users={}, pages=site_pages, log=lambda *args: None)
+    demo.seed(users={}, pages=site_pages, log=lambda *args: None)
+    assert PaymentSettings.objects.count() == Site.objects.count()
+    assert {"khqr", "bank_transfer"} <= set(dict(checkout_choices()))
