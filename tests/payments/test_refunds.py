@@ -75,7 +75,9 @@ def test_admin_refund_screen(paid_order, make_user, client):
     url = f"/admin/payments/payments/refund/{payment.pk}/"
     assert client.get(url).status_code == 200
     response = client.post(url, {"amount": "25.00", "reason": "too much"})
-    assert response.status_code == 200 and b"At most 20.00" in response.content
+    # Re-shown with the limit next to the field (in the admin's language), nothing refunded.
+    assert response.status_code == 200 and b"20.00" in response.content and b"error" in response.content
+    assert not Refund.objects.exists()
     response = client.post(url, {"amount": "4.00", "reason": "late"})
     assert response.status_code == 302
     payment.refresh_from_db()
