@@ -227,7 +227,7 @@ class Product(ClusterableModel):
             models.CheckConstraint(condition=models.Q(stock__gte=0), name="marketplace_product_stock_not_negative"),
             models.CheckConstraint(condition=models.Q(price__gt=0), name="marketplace_product_price_positive"),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"]), models.Index(fields=["status", "price"])]
+        indexes = [models.Index(fields=["status", "-created_at", "-id"]), models.Index(fields=["status", "price"])]
 
     def __str__(self) -> str:
         return self.title
