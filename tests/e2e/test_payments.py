@@ -5,16 +5,14 @@ from decimal import Decimal
 import pytest
 
 from marketplace.models import Order
-from tests.payments.stripe_double import StripeDouble
+from tests.payments.stripe_double import shared_stripe_double
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module")
 def stripe_double():
-    double = StripeDouble().start()
-    yield double
-    double.stop()
+    return shared_stripe_double()
 
 
 @pytest.fixture

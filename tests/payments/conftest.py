@@ -87,8 +87,6 @@ def intent_event(event_id, event_type, *, intent_id, amount, currency="usd", ref
 
 @pytest.fixture(scope="session")
 def stripe_double():
-    from tests.payments.stripe_double import StripeDouble
+    from tests.payments.stripe_double import shared_stripe_double
 
-    double = StripeDouble().start()
-    yield double
-    double.stop()
+    return shared_stripe_double()

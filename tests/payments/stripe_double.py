@@ -43,12 +43,14 @@ class StripeDouble:
 
     def _run(self):
         asyncio.set_event_loop(self.loop)
-        self.runner = web.AppRunner(server.app, access_log=None)
-        self.loop.run_until_complete(self.runner.setup())
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        self.loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]
-        self._ready.set()
+        try:
+            self.runner = web.AppRunner(server.app, access_log=None)
+            self.loop.run_until_complete(self.runner.setup())
+            site = web.TCPSite(self.runner, "127.0.0.1", 0)
+            self.loop.run_until_complete(site.start())
+            self.port = site._server.sockets[0].getsockname()[1]
+        finally:
+            self._ready.set()
         self.loop.run_forever()
 
     def start(self):
@@ -57,7 +59,7 @@ class StripeDouble:
         access_log.setLevel(logging.INFO)
         access_log.addHandler(self.deliveries)
         self._thread.start()
-        if not self._ready.wait(10):
+        if not self._ready.wait(10) or self.port is None:
             raise RuntimeError("localstripe did not start")
         return self
 
@@ -93,3 +95,18 @@ class StripeDouble:
                     return line
             time.sleep(0.1)
         raise AssertionError(f"localstripe did not send {event_type}: {self.deliveries.lines}")
+
+
+_shared: StripeDouble | None = None
+
+
+def shared_stripe_double() -> StripeDouble:
+    """One localstripe per test process: its aiohttp app is a module global that can be served
+    only once, so every fixture shares this one (stopped when the process exits)."""
+    global _shared
+    if _shared is None:
+        import atexit
+
+        _shared = StripeDouble().start()
+        atexit.register(_shared.stop)
+    return _shared
