@@ -99,7 +99,7 @@ def main():
     client = Client()
     rows = []
     orders = []
-    for index in range(N):
+    for _ in range(N):
         order = new_order("stripe")
         Payment.objects.create(
             order=order, provider="stripe", amount=order.total, currency="USD", provider_reference=f"pi_b{order.pk}"
