@@ -232,7 +232,14 @@ def stripe_payment_intent_create(*, order: Order, token: str, client: stripe_api
     """Create (not confirm) a PaymentIntent for the order total, paid by a Stripe.js card token.
     Caller holds the order lock."""
     payment = Payment.objects.create(order=order, provider=Method.STRIPE, amount=order.total, currency=order.currency)
-    customer, card = client.payment_method_from_token(token=token, email=order.buyer_email)
+    try:
+        customer, card = client.payment_method_from_token(token=token, email=order.buyer_email)
+    except stripe_api.CardError as error:
+        # Refused before any PaymentIntent exists: keep the attempt, closed, for the record.
+        payment.status = Payment.Status.FAILED
+        payment.failure_message = (error.user_message or str(error))[:500]
+        payment.save(update_fields=["status", "failure_message", "updated_at"])
+        raise
     intent = client.create_payment_intent(
         amount=stripe_api.to_minor_units(order.total, order.currency),
         currency=order.currency,
@@ -259,7 +266,7 @@ def stripe_card_pay(*, order: Order, token: str, client: stripe_api.StripeClient
         _check_payable(order)
         if order.status != Order.Status.PENDING_PAYMENT:
             raise PaymentError(_("This order is not waiting for a payment."))
-        for stale in order.payments.open().filter(provider=Method.STRIPE):
+        for stale in order.payments.open().filter(provider=Method.STRIPE).exclude(provider_reference=""):
             # An abandoned 3-D Secure attempt: cancel it at Stripe before trying again.
             try:
                 client.cancel_payment_intent(stale.provider_reference)

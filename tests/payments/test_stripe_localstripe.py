@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from accounts.roles import ADMINISTRATOR
 from marketplace.models import Order
@@ -97,9 +98,10 @@ def test_failed_authentication_leaves_the_order_unpaid(localstripe, make_order):
 @pytest.mark.django_db
 def test_declined_card_leaves_the_order_unpaid(localstripe, make_order):
     order = make_order(payment_method="stripe")
-    outcome = services.stripe_card_pay(
-        order=order, token=card_token(localstripe, DECLINED), client=StripeClient.from_settings()
-    )
+    with translation.override("en"):
+        outcome = services.stripe_card_pay(
+            order=order, token=card_token(localstripe, DECLINED), client=StripeClient.from_settings()
+        )
     assert outcome.status == "failed" and "declined" in outcome.message
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING_PAYMENT
@@ -153,3 +155,17 @@ def test_localstripe_signed_webhook_marks_the_order_paid(localstripe, make_order
     event = WebhookEvent.objects.get(type="payment_intent.succeeded")
     assert event.outcome == WebhookEvent.Outcome.PROCESSED and event.order_id == order.pk
     assert event.payload["data"]["object"]["id"] == payment.provider_reference
+
+
+@pytest.mark.django_db
+def test_card_refused_when_saved_is_recorded_and_another_card_can_follow(localstripe, make_order):
+    order = make_order(payment_method="stripe")
+    client = StripeClient.from_settings()
+    outcome = services.stripe_card_pay(order=order, token=card_token(localstripe, "4000000000000002"), client=client)
+    assert outcome.status == "failed"
+    assert order.payments.get().status == Payment.Status.FAILED
+    assert (
+        services.stripe_card_pay(order=order, token=card_token(localstripe, VISA), client=client).status == "succeeded"
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
