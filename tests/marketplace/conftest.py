@@ -39,3 +39,12 @@ class Shop:
 @pytest.fixture
 def shop(db, make_user):
     return Shop(make_user)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Services' messages are asserted in English; views under /km/ switch to Khmer themselves."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from marketplace.exceptions import CheckoutError
 from marketplace.models import Order, OrderLine, Product
@@ -24,7 +25,8 @@ def run_concurrently(count, job):
     def worker(index):
         try:
             barrier.wait()
-            results[index] = job(index)
+            with translation.override("en"):
+                results[index] = job(index)
         except Exception as error:  # noqa: BLE001 — collected and asserted on below
             results[index] = error
         finally:

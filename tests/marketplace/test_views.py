@@ -13,13 +13,14 @@ from tests.factories.networks import GroupFactory
 pytestmark = pytest.mark.django_db
 
 MARKET = "/km/market/"
+EN = "/en/market/"
 
 
-def add(client, product, quantity):
-    return client.post(MARKET + "cart/add/", {"product": product.pk, "quantity": str(quantity)})
+def add(client, product, quantity, base=MARKET):
+    return client.post(base + "cart/add/", {"product": product.pk, "quantity": str(quantity)})
 
 
-def checkout(client, **overrides):
+def checkout(client, base=MARKET, **overrides):
     data = {
         "buyer_name": "Dara",
         "buyer_phone": "012 345 678",
@@ -29,7 +30,7 @@ def checkout(client, **overrides):
         "payment_method": "cash_on_delivery",
         **overrides,
     }
-    return client.post(MARKET + "checkout/", data)
+    return client.post(base + "checkout/", data)
 
 
 def test_catalog_lists_published_products_only(client, site_pages, shop):
@@ -128,7 +129,7 @@ def test_cart_refuses_tampered_or_unpublished_products(client, site_pages, shop)
 
 def test_minimum_order_is_enforced_in_the_cart(client, site_pages, shop):
     Product.objects.filter(pk=shop.product_a.pk).update(minimum_order=Decimal("5"))
-    response = add(client, shop.product_a, 2)
+    response = add(client, shop.product_a, 2, base=EN)
     assert response.status_code == 400
     assert "minimum order" in str(response.context["cart_form"].errors["quantity"])
 
@@ -185,7 +186,7 @@ def test_price_change_between_cart_and_checkout_is_told(client, site_pages, shop
     Product.objects.filter(pk=shop.product_a.pk).update(price=Decimal("1.50"))
     cart_page = client.get(MARKET + "cart/")
     assert "$1.20" in cart_page.content.decode() and "$1.50" in cart_page.content.decode()
-    response = checkout(client)
+    response = checkout(client, base=EN)
     assert response.status_code == 409
     assert any("price" in problem for problem in response.context["problems"])
     assert Order.objects.count() == 0
@@ -197,7 +198,7 @@ def test_price_change_between_cart_and_checkout_is_told(client, site_pages, shop
 def test_sold_out_between_cart_and_checkout_is_told(client, site_pages, shop):
     add(client, shop.product_a, 5)
     Product.objects.filter(pk=shop.product_a.pk).update(stock=Decimal("2"))
-    response = checkout(client)
+    response = checkout(client, base=EN)
     assert response.status_code == 409
     assert "Only 2" in " ".join(response.context["problems"])
 
