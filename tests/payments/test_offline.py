@@ -144,3 +144,23 @@ def test_bank_transfer_page_shows_account_and_reference(make_order, client, site
     # No token, no page.
     assert client.get(f"/en/market/orders/{order.reference}/pay/bank-transfer/").status_code == 404
     assert client.get(f"/en/market/orders/{order.reference}/pay/bank-transfer/?token=wrong").status_code == 404
+
+
+def test_my_shop_offers_record_payment_to_the_coordinator_only(make_order, make_user, client, site_pages):
+    order = make_order(payment_method="pay_at_pickup")
+    group = order.fulfilments.get().group
+    coordinator = coordinator_of(group, make_user)
+    client.force_login(coordinator)
+    page = client.get("/en/my-shop/orders/")
+    link = f"/en/market/orders/{order.reference}/mark-paid/?next=/en/my-shop/orders/"
+    assert link in page.content.decode()
+    response = client.post(link, {"reference": "", "next": "/en/my-shop/orders/"})
+    assert response.status_code == 302 and response["Location"] == "/en/my-shop/orders/"
+    order.refresh_from_db()
+    assert order.paid_at
+    assert link not in client.get("/en/my-shop/orders/").content.decode()
+    # A plain member of the group sees the order but no link.
+    member = coordinator_of(group, make_user, role="member")
+    client.force_login(member)
+    other = make_order(payment_method="pay_at_pickup", product=order.lines.get().product)
+    assert f"/market/orders/{other.reference}/mark-paid/" not in client.get("/en/my-shop/orders/").content.decode()
