@@ -92,3 +92,27 @@ def test_declined_card_shows_a_clear_message_and_the_order_stays_unpaid(live_ser
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING_PAYMENT
     assert not order.payments.filter(status="succeeded").exists()
+
+
+def test_khqr_and_bank_transfer_pages_work_without_javascript_and_pass_axe(live_server, chromium, shop, axe_check):
+    from marketplace.payments import demo
+    from tests.payments.conftest import create_order as new_order
+
+    demo.seed(users={}, pages={}, log=lambda *args: None)
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    browser_page = context.new_page()
+    for method, path in (("khqr", "pay/khqr/"), ("bank_transfer", "pay/bank-transfer/")):
+        order = new_order(payment_method=method, product=shop)
+        browser_page.goto(f"{live_server.url}/km/market/orders/{order.reference}/{path}?token={order.access_token}")
+        assert order.reference in browser_page.locator("main").inner_text()
+        if method == "khqr":
+            image = browser_page.locator("figure.khqr img")
+            assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    context.close()
+    # axe needs script: check the same pages with it on.
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    browser_page = context.new_page()
+    order = new_order(payment_method="khqr", product=shop)
+    browser_page.goto(f"{live_server.url}/km/market/orders/{order.reference}/pay/khqr/?token={order.access_token}")
+    axe_check(browser_page)
+    context.close()
