@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 
 from cms.khmer import segment
 
+from .admin_forms import ProductAdminForm
 from .exceptions import InvalidTransition
 from .querysets import InquiryQuerySet, OrderQuerySet, ProductQuerySet
 
@@ -204,6 +205,7 @@ class Product(ClusterableModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     objects = ProductQuerySet.as_manager()
+    base_form_class = ProductAdminForm
 
     panels = [
         MultiFieldPanel(
@@ -214,7 +216,9 @@ class Product(ClusterableModel):
         FieldPanel("description_km"),
         FieldPanel("description_en"),
         FieldRowPanel([FieldPanel("unit"), FieldPanel("price")]),
-        FieldRowPanel([FieldPanel("stock"), FieldPanel("minimum_order"), FieldPanel("available_from")]),
+        # Read-only: checkouts reserve stock while an editor has the form open; the group sets
+        # it in My shop (services.product_set_stock, under the checkout lock).
+        FieldRowPanel([FieldPanel("stock", read_only=True), FieldPanel("minimum_order"), FieldPanel("available_from")]),
         FieldPanel("status"),
         InlinePanel("photos", label=_("Photos"), max_num=6),
     ]

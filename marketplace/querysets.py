@@ -8,7 +8,7 @@ Scope rules (used by My shop AND the Wagtail admin, so both agree):
 - staff with the model permission see everything (checked by the caller)."""
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 COORDINATOR_ROLES = ("leader", "deputy", "treasurer")
 # The renditions a catalog card uses (templates/marketplace/includes/product_card.html).
@@ -93,7 +93,7 @@ class ProductQuerySet(models.QuerySet):
             return self
         exact = Q()
         for word in words:
-            exact &= Q(search_text__icontains=word)
+            exact &= Q(search_text__contains=word)  # both sides are lower-cased; LIKE can use the trigram index
         if connection.vendor == "postgresql":
             fuzzy = Q()
             for word in words:
@@ -143,7 +143,10 @@ def featured_products(request):
 
     page = market_page_for_language(getattr(request, "LANGUAGE_CODE", None))
     products = list(
-        Product.objects.published().filter(stock__gt=0).for_cards().order_by("-published_at", "-pk")[:FEATURED_COUNT]
+        Product.objects.published()
+        .filter(stock__gt=0)
+        .for_cards()
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")[:FEATURED_COUNT]
     )
     return products, page
 

@@ -20,7 +20,7 @@ from .models import MarketPage, Order, Product
 from .payments.providers import after_checkout_url
 from .services import order_place
 
-PAGE_SIZES = (12, 24, 48, 100)
+PAGE_SIZES = (10, 24, 48, 100)
 DEFAULT_PAGE_SIZE = 24
 RELATED_COUNT = 4
 
@@ -30,7 +30,7 @@ def _page_size(request) -> int:
         size = int(request.GET.get("per_page", DEFAULT_PAGE_SIZE))
     except (TypeError, ValueError):
         return DEFAULT_PAGE_SIZE
-    return size if size in PAGE_SIZES or size == 10 else DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
 def _render(request, page, template, context, status=200):
@@ -49,7 +49,13 @@ def catalog(request, page: MarketPage):
         request,
         page,
         "marketplace/market_page.html",
-        {"filter": filterset, "page_obj": page_obj, "products": page_obj.object_list, "extra": query.urlencode()},
+        {
+            "filter": filterset,
+            "page_obj": page_obj,
+            "products": page_obj.object_list,
+            "extra": query.urlencode(),
+            "more_filters_used": any(request.GET.get(name) for name in filterset.form.fields if name != "q"),
+        },
     )
 
 

@@ -68,6 +68,7 @@ def test_buyer_orders_from_two_groups_and_each_group_fulfils_its_part(
     # Filter by producer group A, open the rice and add 3 kg.
     page.goto(f"{base}/en/market/")
     axe_check(page)
+    page.locator(".more-filters summary").click()
     page.select_option("#id_group", str(group_a.pk))
     page.get_by_role("button", name="Show products").click()
     page.screenshot(path=f"{artifacts_dir}/market-catalog.png", full_page=True)

@@ -93,6 +93,19 @@ def test_admin_access_is_still_scoped_to_the_users_groups(client, shop, admin_co
     assert order_b.status == Order.Status.CONFIRMED
     part_b = order_b.fulfilments.get()
     assert not_found(client.post(f"/admin/market_fulfilment/{part_b.pk}/move/ready/"))
+    assert not_found(client.get(f"/admin/market_fulfilment/edit/{part_b.pk}/"))
+    fulfilments = client.get("/admin/market_fulfilment/").content.decode()
+    assert order_a.reference in fulfilments and order_b.reference not in fulfilments
+    from marketplace.models import Inquiry
+
+    inquiry_b = Inquiry.objects.create(group=shop.group_b, name="Trader of B", phone="012", quantity=1, message="?")
+    Inquiry.objects.create(group=shop.group_a, name="Trader of A", phone="012", quantity=1, message="?")
+    inquiries = client.get("/admin/market_inquiry/").content.decode()
+    assert "Trader of A" in inquiries and "Trader of B" not in inquiries
+    assert not_found(client.get(f"/admin/market_inquiry/edit/{inquiry_b.pk}/"))
+    assert not_found(client.post(f"/admin/market_inquiry/edit/{inquiry_b.pk}/", {"reply": "x", "status": "answered"}))
+    inquiry_b.refresh_from_db()
+    assert inquiry_b.reply == ""
 
 
 def test_orders_are_never_added_or_deleted_in_the_admin(client, shop, make_user):
@@ -130,3 +143,38 @@ def test_staff_move_fulfilments_and_complete(client, shop, make_user):
     assert order.status == "completed"
     assert client.get("/admin/market_inquiry/").status_code == 200
     assert client.get("/admin/market_category/").status_code == 200
+
+
+def test_staff_publish_through_the_edit_form_stamps_the_publication(client, shop, make_user):
+    Product.objects.filter(pk=shop.product_b.pk).update(status="pending_review", published_at=None)
+    client.force_login(make_user("Editor"))
+    url = f"/admin/market_product/edit/{shop.product_b.pk}/"
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "photos"}
+    data.update(
+        {
+            "producer": shop.producer_b.pk,
+            "group": shop.group_b.pk,
+            "category": shop.product_b.category.pk,
+            "status": "published",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+            "photos-MIN_NUM_FORMS": "0",
+            "photos-MAX_NUM_FORMS": "6",
+        }
+    )
+    data.pop("available_from", None)
+    # An order reserves stock while the editor has the form open: saving must not undo it.
+    Product.objects.filter(pk=shop.product_b.pk).update(stock=Decimal("60"))
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    shop.product_b.refresh_from_db()
+    assert shop.product_b.status == "published" and shop.product_b.published_at is not None
+    assert shop.product_b.stock == Decimal("60")
+    data["stock"] = "75"  # a tampered read-only field changes nothing
+    client.post(url, data)
+    shop.product_b.refresh_from_db()
+    assert shop.product_b.stock == Decimal("60")
+    data["status"] = "pending_review"  # staff may not send a published product back to review
+    response = client.post(url, data)
+    assert response.status_code == 200 and "status" in response.context["form"].errors

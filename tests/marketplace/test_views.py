@@ -271,3 +271,16 @@ def test_money_display_with_approximate_riel(client, site_pages, shop):
     assert format_money(Decimal("14350"), "KHR") == "14,350 ៛"
     assert approximate_other(Decimal("41000"), Decimal("4100"), "KHR") == "$10.00"
     assert "$1.20 (≈ 4,900 ៛)" in client.get(f"/en/market/p/{shop.product_a.pk}-x/").content.decode()
+
+
+def test_tampered_price_field_is_ignored(client, site_pages, shop):
+    client.post(MARKET + "cart/add/", {"product": shop.product_a.pk, "quantity": "1", "price": "0.01"})
+    assert client.session["market_cart"][str(shop.product_a.pk)]["price"] == "1.20"
+    checkout(client, total="0.01", unit_price="0.01")
+    assert Order.objects.get().total == Decimal("1.20")
+
+
+def test_pillow_decompression_bomb_protection_is_on():
+    from PIL import Image
+
+    assert Image.MAX_IMAGE_PIXELS is not None

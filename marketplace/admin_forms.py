@@ -1,0 +1,34 @@
+"""The product form in the Wagtail admin: staff moderation follows Product.STAFF_TRANSITIONS and
+stamps the first publication."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+
+class ProductAdminForm(WagtailAdminModelForm):
+    def clean_status(self):
+        new_status = self.cleaned_data["status"]
+        old_status = self.initial.get("status") if self.instance.pk else None
+        if old_status and new_status != old_status:
+            allowed = self.instance.STAFF_TRANSITIONS.get(old_status, set())
+            if new_status not in allowed:
+                raise ValidationError(_("A product cannot go from this status to that one."))
+        return new_status
+
+    def save(self, commit=True):
+        product = super().save(commit=False)
+        if product.status == product.Status.PUBLISHED and not product.published_at:
+            product.published_at = timezone.now()
+        if not commit:
+            return product
+        if product.pk is None:
+            product.save()
+        else:
+            # Stock is read-only here (orders reserve it while the form is open; groups change
+            # it in My shop under the checkout lock): never write it back from the form.
+            fields = [f.name for f in product._meta.concrete_fields if not f.primary_key and f.name != "stock"]
+            product.save(update_fields=fields)
+        self.save_m2m()
+        return product
