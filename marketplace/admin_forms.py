@@ -8,6 +8,24 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 
 class ProductAdminForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from networks.models import Group, Member
+
+        from .querysets import shop_group_ids
+        from .viewsets import is_market_staff
+
+        user = self.for_user
+        if user is not None and not is_market_staff(user):
+            # Anyone else given admin access lists products only in their own groups.
+            groups = shop_group_ids(user)
+            if "group" in self.fields:
+                self.fields["group"].queryset = Group.objects.filter(pk__in=groups)
+            if "producer" in self.fields:
+                self.fields["producer"].queryset = Member.objects.filter(
+                    memberships__group_id__in=groups, memberships__left__isnull=True
+                ).distinct()
+
     def clean_status(self):
         new_status = self.cleaned_data["status"]
         old_status = self.initial.get("status") if self.instance.pk else None

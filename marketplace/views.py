@@ -82,8 +82,9 @@ def product_detail(request, page: MarketPage, product_id: int, inquiry_form=None
         {
             "product": product,
             "related": related,
-            "cart_form": cart_form or AddToCartForm(initial={"product": product.pk, "quantity": product.minimum_order}),
-            "inquiry_form": inquiry_form or InquiryForm(initial={"quantity": product.minimum_order}),
+            "cart_form": cart_form
+            or AddToCartForm(initial={"product": product.pk, "quantity": product.minimum_order.normalize()}),
+            "inquiry_form": inquiry_form or InquiryForm(initial={"quantity": product.minimum_order.normalize()}),
             "page_title": product.title,
         },
         status=status,

@@ -84,6 +84,9 @@ def test_admin_access_is_still_scoped_to_the_users_groups(client, shop, admin_co
     assert not_found(client.get(f"/admin/market_product/inspect/{b}/"))
     assert Product.objects.filter(pk=b).exists()
     assert client.get(f"/admin/market_product/edit/{shop.product_a.pk}/").status_code == 200
+    form = client.get(f"/admin/market_product/edit/{shop.product_a.pk}/").context["form"]
+    assert list(form.fields["group"].queryset) == [shop.group_a]
+    assert shop.producer_b not in form.fields["producer"].queryset
     orders = client.get("/admin/market_order/").content.decode()
     assert order_a.reference in orders and order_b.reference not in orders
     assert not_found(client.get(f"/admin/market_order/edit/{order_b.pk}/"))
