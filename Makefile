@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test demo serve migrate seed test test-postgres lint format messages check bench clean
+.PHONY: help install install-test demo localstripe serve migrate seed test test-postgres lint format messages check bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ seed: migrate ## Load the demo site and data (idempotent)
 
 demo: seed ## Install, migrate, seed and serve the demo on http://127.0.0.1:8000
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+localstripe: install-test ## Stripe double on 127.0.0.1:8420 for card payments in the demo (see README)
+	$(PY) manage.py payments_localstripe --port 8420
 
 serve: install ## Serve without seeding
 	$(PY) manage.py runserver $(HOST):$(PORT)

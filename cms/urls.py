@@ -7,12 +7,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
+from marketplace.payments.views import stripe_webhook
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", cms_views.healthz, name="healthz"),
+    # Outside the language prefix: Stripe posts here.
+    path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
 ]
 
 if settings.DEBUG:
@@ -28,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("", include("networks.urls")),
     path("", include("marketplace.urls")),
+    path("", include("marketplace.payments.urls")),
     path("", include("training.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -12,12 +12,11 @@ from .models import Category, Inquiry, Order, Product
 
 
 def checkout_payment_choices(request) -> list[tuple[str, str]]:
-    """Payment methods offered at checkout. The payments app replaces this with its provider
-    registry; until then, the two offline methods that need no payment service."""
-    return [
-        (Order.PaymentMethod.CASH_ON_DELIVERY.value, str(Order.PaymentMethod.CASH_ON_DELIVERY.label)),
-        (Order.PaymentMethod.PAY_AT_PICKUP.value, str(Order.PaymentMethod.PAY_AT_PICKUP.label)),
-    ]
+    """Payment methods offered at checkout: the configured providers of marketplace.payments
+    (card only where Stripe keys are set, KHQR and bank transfer where merchant details are)."""
+    from marketplace.payments.providers import checkout_choices
+
+    return checkout_choices(request)
 
 
 QUANTITY_ERRORS = {

@@ -17,6 +17,7 @@ from .exceptions import CheckoutError
 from .filters import ProductFilter
 from .forms import AddToCartForm, CartUpdateForm, CheckoutForm, InquiryForm
 from .models import MarketPage, Order, Product
+from .payments.providers import after_checkout_url
 from .services import order_place
 
 PAGE_SIZES = (10, 24, 48, 100)
@@ -200,7 +201,8 @@ def checkout(request, page: MarketPage):
                 status = 409
             else:
                 cart.clear()
-                return redirect(order.get_absolute_url())
+                # Online methods go straight to the provider's payment page.
+                return redirect(after_checkout_url(order))
         else:
             status = 400
     context = _cart_context(cart)

@@ -183,6 +183,10 @@ STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# KHQR: confirmed automatically through the Bakong API where a token is set, else by staff.
+BAKONG_API_TOKEN = os.environ.get("BAKONG_API_TOKEN", "")
+BAKONG_API_BASE = os.environ.get("BAKONG_API_BASE", "https://api-bakong.nbc.gov.kh")
+PAYMENTS_BAKONG_CLIENT = os.environ.get("PAYMENTS_BAKONG_CLIENT", "marketplace.payments.bakong.BakongOpenAPIClient")
 
 # Content Security Policy (django-csp 4): self only; Stripe.js is allowed by the card page's
 # own override.

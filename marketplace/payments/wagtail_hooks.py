@@ -1,0 +1,13 @@
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from .models import Payment, WebhookEvent
+from .viewsets import PaymentsViewSetGroup, ReadOnlyPolicy
+
+register_permission_policy(Payment, ReadOnlyPolicy(Payment))
+register_permission_policy(WebhookEvent, ReadOnlyPolicy(WebhookEvent, editable=["change"]))
+
+
+@hooks.register("register_admin_viewset")
+def register_payments_viewsets():
+    return PaymentsViewSetGroup()

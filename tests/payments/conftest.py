@@ -1,0 +1,92 @@
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from marketplace.models import Fulfilment, Order
+from tests.factories.marketplace import ProductFactory
+
+WEBHOOK_SECRET = "whsec_test_secret"
+
+
+@pytest.fixture
+def stripe_settings(settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_sahakum"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_sahakum"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    return settings
+
+
+def create_order(*, payment_method="stripe", total=Decimal("12.50"), currency="USD", quantity=Decimal("5"), **kwargs):
+    """An order as order_place leaves it, for one product of one group (stock already taken)."""
+    product = kwargs.pop("product", None) or ProductFactory(stock=Decimal("100") - quantity)
+    online = payment_method in ("stripe", "khqr", "bank_transfer")
+    order = Order.objects.create(
+        # Unique across tests: localstripe outlives each test's database.
+        reference=kwargs.pop("reference", None) or f"T{uuid.uuid4().hex[:10].upper()}",
+        buyer_name="Sok Dara",
+        buyer_phone="012345678",
+        buyer_email=kwargs.pop("buyer_email", "dara@example.com"),
+        delivery_method="pickup",
+        payment_method=payment_method,
+        currency=currency,
+        total=total,
+        status=kwargs.pop("status", Order.Status.PENDING_PAYMENT if online else Order.Status.CONFIRMED),
+        expires_at=timezone.now() + timezone.timedelta(hours=1) if online else None,
+        **kwargs,
+    )
+    fulfilment = Fulfilment.objects.create(order=order, group=product.group, subtotal=total)
+    order.lines.create(
+        fulfilment=fulfilment,
+        product=product,
+        title=product.title_en,
+        unit=product.unit,
+        unit_price=total / quantity,
+        quantity=quantity,
+        line_total=total,
+    )
+    return order
+
+
+@pytest.fixture
+def make_order(db):
+    return create_order
+
+
+def signed(payload: dict, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> tuple[bytes, str]:
+    body = json.dumps(payload).encode()
+    timestamp = timestamp or int(time.time())
+    signature = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return body, f"t={timestamp},v1={signature}"
+
+
+def intent_event(event_id, event_type, *, intent_id, amount, currency="usd", reference="", **extra) -> dict:
+    return {
+        "id": event_id,
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "data": {
+            "object": {
+                "id": intent_id,
+                "object": "payment_intent",
+                "amount": amount,
+                "amount_received": amount if event_type == "payment_intent.succeeded" else 0,
+                "currency": currency,
+                "metadata": {"order_reference": reference},
+                **extra,
+            }
+        },
+    }
+
+
+@pytest.fixture(scope="session")
+def stripe_double():
+    from tests.payments.stripe_double import shared_stripe_double
+
+    return shared_stripe_double()

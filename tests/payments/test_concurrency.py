@@ -1,0 +1,91 @@
+"""Row locks hold under concurrency (PostgreSQL only: SQLite ignores select_for_update)."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from accounts.roles import ADMINISTRATOR
+from marketplace.models import Order
+from marketplace.payments import services
+from marketplace.payments.exceptions import PaymentError
+from marketplace.payments.models import Payment, WebhookEvent
+from tests.payments.conftest import intent_event
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def staff_user(transactional_db):
+    """The database is flushed in these tests: roles come back, their migrated permissions do
+    not, so staff here are superusers."""
+    from accounts.demo import ensure_roles
+    from tests.factories.accounts import UserFactory
+
+    ensure_roles()
+    return lambda: UserFactory(roles=[ADMINISTRATOR], is_superuser=True)
+
+
+def run_together(target, count):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(target())
+        except Exception as error:  # noqa: BLE001 (collected and asserted)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results, errors
+
+
+def test_the_same_stripe_event_delivered_at_once_applies_once(make_order):
+    order = make_order(payment_method="stripe", total=Decimal("12.50"))
+    Payment.objects.create(
+        order=order, provider="stripe", amount=order.total, currency="USD", provider_reference="pi_c"
+    )
+    event = intent_event("evt_c", "payment_intent.succeeded", intent_id="pi_c", amount=1250, reference=order.reference)
+    results, errors = run_together(lambda: services.stripe_event_process(event=event), 6)
+    assert not errors
+    assert sorted(new for _event, new in results) == [False] * 5 + [True]
+    assert WebhookEvent.objects.count() == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+
+
+def test_two_people_recording_the_same_cash_at_once_record_it_once(make_order, staff_user):
+    order = make_order(payment_method="cash_on_delivery")
+    staff = [staff_user() for _ in range(4)]
+    actors = iter(staff)
+    lock = threading.Lock()
+
+    def record():
+        with lock:
+            actor = next(actors)
+        return services.payment_mark_paid(order=order, actor=actor)
+
+    results, errors = run_together(record, 4)
+    assert len(results) == 1
+    assert len(errors) == 3 and all(isinstance(error, PaymentError) for error in errors)
+    assert Payment.objects.filter(order=order).count() == 1
+
+
+def test_concurrent_refunds_never_exceed_the_payment(make_order, staff_user):
+    order = make_order(payment_method="bank_transfer", total=Decimal("10.00"))
+    admin = staff_user()
+    payment = services.payment_mark_paid(order=order, actor=admin)
+    results, errors = run_together(
+        lambda: services.payment_refund(payment=payment, amount=Decimal("6.00"), actor=admin), 3
+    )
+    assert len(results) == 1 and len(errors) == 2
+    payment.refresh_from_db()
+    assert payment.amount_refunded == Decimal("6.00")

@@ -1,0 +1,171 @@
+"""The real `stripe` library against localstripe on 127.0.0.1 (no test reaches the internet)."""
+
+import json
+import time
+import urllib.request
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.utils import translation
+
+from accounts.roles import ADMINISTRATOR
+from marketplace.models import Order
+from marketplace.payments import services
+from marketplace.payments.models import Payment, WebhookEvent
+from marketplace.payments.stripe import StripeClient
+from tests.payments.conftest import WEBHOOK_SECRET
+
+VISA, THREE_D_SECURE, DECLINED = "4242424242424242", "4000002500003155", "4000000000000341"
+
+
+@pytest.fixture
+def localstripe(stripe_double, stripe_settings):
+    stripe_double.forget_webhooks()
+    stripe_settings.STRIPE_API_BASE = stripe_double.url
+    stripe_settings.STRIPE_JS_URL = stripe_double.js_url
+    return stripe_double
+
+
+def card_token(double, number) -> str:
+    """What Stripe.js's createToken does in the browser (with the publishable key only)."""
+    data = f"card[number]={number}&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&key=pk_test_sahakum".encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{double.url}/v1/tokens", data=data), timeout=10) as response:
+        return json.load(response)["id"]
+
+
+def authenticate(double, client_secret, success=True):
+    """What confirmCardPayment's 3-D Secure dialog does in the browser."""
+    intent = client_secret.split("_secret_")[0]
+    body = json.dumps({"key": "pk_test_sahakum", "client_secret": client_secret}).encode()
+    url = f"{double.url}/v1/payment_intents/{intent}/_authenticate?success={str(success).lower()}"
+    with urllib.request.urlopen(urllib.request.Request(url, data=body), timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.mark.django_db
+def test_card_payment_succeeds_server_side(localstripe, make_order):
+    order = make_order(payment_method="stripe", total=Decimal("12.50"))
+    outcome = services.stripe_card_pay(
+        order=order, token=card_token(localstripe, VISA), client=StripeClient.from_settings()
+    )
+    assert outcome.status == "succeeded"
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    payment = order.payments.get()
+    assert payment.provider_reference.startswith("pi_")
+    intent = StripeClient.from_settings().retrieve_payment_intent(payment.provider_reference)
+    assert (intent.amount, intent.currency, intent.status) == (1250, "USD", "succeeded")
+
+
+@pytest.mark.django_db
+def test_riel_order_is_charged_in_riel_times_100(localstripe, make_order):
+    order = make_order(payment_method="stripe", total=Decimal("4100"), currency="KHR")
+    services.stripe_card_pay(order=order, token=card_token(localstripe, VISA), client=StripeClient.from_settings())
+    intent = StripeClient.from_settings().retrieve_payment_intent(order.payments.get().provider_reference)
+    assert (intent.amount, intent.currency) == (410000, "KHR")
+
+
+@pytest.mark.django_db
+def test_three_d_secure_is_handed_back_then_read_from_stripe(localstripe, make_order):
+    order = make_order(payment_method="stripe")
+    client = StripeClient.from_settings()
+    outcome = services.stripe_card_pay(order=order, token=card_token(localstripe, THREE_D_SECURE), client=client)
+    assert outcome.status == "requires_action" and outcome.client_secret.startswith("pi_")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+    authenticate(localstripe, outcome.client_secret)
+    services.stripe_payment_sync(payment=outcome.payment, client=client)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+
+
+@pytest.mark.django_db
+def test_failed_authentication_leaves_the_order_unpaid(localstripe, make_order):
+    order = make_order(payment_method="stripe")
+    client = StripeClient.from_settings()
+    outcome = services.stripe_card_pay(order=order, token=card_token(localstripe, THREE_D_SECURE), client=client)
+    authenticate(localstripe, outcome.client_secret, success=False)
+    payment = services.stripe_payment_sync(payment=outcome.payment, client=client)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT and payment.status == Payment.Status.FAILED
+    # The buyer may try again with another card.
+    again = services.stripe_card_pay(order=order, token=card_token(localstripe, VISA), client=client)
+    assert again.status == "succeeded"
+    assert order.payments.captured().count() == 1
+
+
+@pytest.mark.django_db
+def test_declined_card_leaves_the_order_unpaid(localstripe, make_order):
+    order = make_order(payment_method="stripe")
+    with translation.override("en"):
+        outcome = services.stripe_card_pay(
+            order=order, token=card_token(localstripe, DECLINED), client=StripeClient.from_settings()
+        )
+    assert outcome.status == "failed" and "declined" in outcome.message
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+    assert order.payments.get().status == Payment.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_card_pay_view_answers_json_and_refuses_junk(localstripe, make_order, client):
+    order = make_order(payment_method="stripe")
+    url = f"/en/market/orders/{order.reference}/pay/card/submit/?token={order.access_token}"
+    assert client.post(url, {"token": "not-a-token"}).status_code == 400
+    response = client.post(url, {"token": card_token(localstripe, VISA)})
+    assert response.status_code == 200 and response.json()["status"] == "succeeded"
+    response = client.post(url, {"token": card_token(localstripe, VISA)})
+    assert response.status_code == 409  # already paid: no second charge
+    assert order.payments.count() == 1
+    other = f"/en/market/orders/{order.reference}/pay/card/submit/?token=wrong"
+    assert client.post(other, {"token": card_token(localstripe, VISA)}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_refund_goes_through_stripe(localstripe, make_order, make_user):
+    order = make_order(payment_method="stripe", total=Decimal("12.50"))
+    client = StripeClient.from_settings()
+    services.stripe_card_pay(order=order, token=card_token(localstripe, VISA), client=client)
+    payment = order.payments.get()
+    refund = services.payment_refund(payment=payment, amount=Decimal("2.50"), actor=make_user(ADMINISTRATOR))
+    assert refund.provider_reference.startswith("re_")
+    payment.refresh_from_db()
+    assert payment.amount_refunded == Decimal("2.50")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_localstripe_signed_webhook_marks_the_order_paid(localstripe, make_order, live_server):
+    time.sleep(1.5)  # let events of earlier tests (sent 1 s after they happen) drain first
+    localstripe.forget_webhooks()
+    localstripe.register_webhook(
+        url=f"{live_server.url}/payments/stripe/webhook/",
+        secret=WEBHOOK_SECRET,
+        events=["payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded"],
+    )
+    order = make_order(payment_method="stripe", total=Decimal("9.75"))
+    client = StripeClient.from_settings()
+    with transaction.atomic():
+        payment = services.stripe_payment_intent_create(order=order, token=card_token(localstripe, VISA), client=client)
+    # Confirmed straight at Stripe: only the webhook can tell our server.
+    assert client.confirm_payment_intent(payment.provider_reference).status == "succeeded"
+    assert "successfully delivered" in localstripe.wait_for_delivery("payment_intent.succeeded")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    event = WebhookEvent.objects.get(type="payment_intent.succeeded")
+    assert event.outcome == WebhookEvent.Outcome.PROCESSED and event.order_id == order.pk
+    assert event.payload["data"]["object"]["id"] == payment.provider_reference
+
+
+@pytest.mark.django_db
+def test_card_refused_when_saved_is_recorded_and_another_card_can_follow(localstripe, make_order):
+    order = make_order(payment_method="stripe")
+    client = StripeClient.from_settings()
+    outcome = services.stripe_card_pay(order=order, token=card_token(localstripe, "4000000000000002"), client=client)
+    assert outcome.status == "failed"
+    assert order.payments.get().status == Payment.Status.FAILED
+    assert (
+        services.stripe_card_pay(order=order, token=card_token(localstripe, VISA), client=client).status == "succeeded"
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
