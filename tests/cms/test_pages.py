@@ -210,3 +210,15 @@ def test_editor_can_reach_the_admin_and_translate_but_a_producer_cannot(client, 
     assert client.get("/admin/").status_code == 200
     about = site_pages["about"]["km"]
     assert client.get(f"/admin/pages/{about.pk}/edit/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_is_in_english_even_for_a_khmer_browser(client, make_user, site_pages):
+    from accounts import roles
+
+    client.force_login(make_user(roles.EDITOR))
+    response = client.get("/admin/pages/", HTTP_ACCEPT_LANGUAGE="km")
+    assert response.status_code == 200
+    assert '<html lang="en"' in response.content.decode()
+    # The public site keeps Khmer for the same browser.
+    assert '<html lang="km"' in client.get("/km/", HTTP_ACCEPT_LANGUAGE="km").content.decode()
