@@ -25,7 +25,10 @@ from bench import harness  # noqa: E402
 
 # Each app's bench module may define populate() (volume data) and measure(client, server) ->
 # markdown section. They run in this order.
-APP_BENCHES = ["bench.networks", "bench.marketplace", "bench.training"]
+APP_BENCHES = ["bench.networks", "bench.training"]
+# Standalone app benchmarks (own database and server): their last recorded results are copied in.
+# Run them with `.venv/bin/python bench/marketplace.py` and `.venv/bin/python bench/payments.py`.
+RECORDED = ["RESULTS-marketplace.md", "RESULTS-payments.md"]
 
 SITE_PAGES = ["/km/", "/en/", "/km/safe-house/", "/km/networks/", "/km/search/?q=ផ្ទះ"]
 
@@ -102,6 +105,12 @@ def main() -> None:
         f"{'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'}. "
         "Load runs on 127.0.0.1 only, bounded in requests and time.\n"
     )
+    for name in RECORDED:
+        path = ROOT / "bench" / name
+        if path.exists():
+            # Demote the recorded file's headings one level under this document.
+            text = "\n".join(("#" + line) if line.startswith("#") else line for line in path.read_text().splitlines())
+            sections.append(f"<!-- copied from bench/{name} -->\n{text}")
     (ROOT / "bench" / "RESULTS.md").write_text(header + "\n" + "\n\n".join(sections) + "\n")
     print((ROOT / "bench" / "RESULTS.md").read_text())
 

@@ -1,18 +1,25 @@
+from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 ADMIN_PREFIXES = ("/admin/", "/documents/")
 
 
-class AdminInEnglishMiddleware:
-    """Wagtail ships no Khmer admin translation, so the admin runs in English as a whole rather
-    than mixing English chrome with Khmer labels of our own models. Public pages keep their
-    /km/ or /en/ language (LocaleMiddleware, which runs before this)."""
+class SiteLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, with the admin kept out of the public site's languages.
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    - Wagtail ships no Khmer admin translation, so the admin runs in English as a whole rather
+      than mixing English chrome with Khmer labels of our own models.
+    - An admin 404 stays a 404: LocaleMiddleware would otherwise redirect it to /km/admin/…,
+      because Wagtail's page route makes every prefixed path look valid."""
 
-    def __call__(self, request):
-        if request.path.startswith(ADMIN_PREFIXES):
+    def process_request(self, request):
+        if request.path_info.startswith(ADMIN_PREFIXES):
             translation.activate("en")
             request.LANGUAGE_CODE = "en"
-        return self.get_response(request)
+            return
+        super().process_request(request)
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(ADMIN_PREFIXES):
+            return response
+        return super().process_response(request, response)

@@ -222,3 +222,13 @@ def test_admin_is_in_english_even_for_a_khmer_browser(client, make_user, site_pa
     assert '<html lang="en"' in response.content.decode()
     # The public site keeps Khmer for the same browser.
     assert '<html lang="km"' in client.get("/km/", HTTP_ACCEPT_LANGUAGE="km").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_admin_404_is_not_redirected_into_the_public_site(client, make_user):
+    from accounts import roles
+
+    client.force_login(make_user(roles.EDITOR))
+    assert client.get("/admin/no-such-screen/").status_code == 404
+    # The public site still sends an unprefixed path to its Khmer page.
+    assert client.get("/safe-house/")["Location"] == "/km/safe-house/"

@@ -26,11 +26,8 @@ def place(*products):
 
 
 def not_found(response) -> bool:
-    """A 404 in the admin, which LocaleMiddleware answers with a redirect to the same path
-    under /km/ (where Wagtail's page server then 404s too)."""
-    if response.status_code == 404:
-        return True
-    return response.status_code == 302 and response["Location"] == "/km" + response.request["PATH_INFO"]
+    """A 404 in the admin (cms.middleware keeps admin 404s from being redirected to /km/)."""
+    return response.status_code == 404
 
 
 @pytest.fixture
@@ -114,7 +111,7 @@ def test_admin_access_is_still_scoped_to_the_users_groups(client, shop, admin_co
 def test_orders_are_never_added_or_deleted_in_the_admin(client, shop, make_user):
     order = place(shop.product_a)
     client.force_login(make_user("Administrator"))
-    assert client.get("/admin/market_order/add/").status_code in (302, 403)
+    assert client.get("/admin/market_order/add/").status_code in (302, 403, 404)
     client.post(f"/admin/market_order/delete/{order.pk}/")
     assert Order.objects.filter(pk=order.pk).exists()
 
