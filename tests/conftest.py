@@ -8,7 +8,7 @@ def pytest_collection_modifyitems(config, items):
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); SQLite ignores row locks")
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL): real row locks or trigram search")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
