@@ -40,25 +40,40 @@ def queries_for(client, url: str) -> tuple[int, int]:
     return response.status_code, len(captured)
 
 
-def page_weight(base_url: str, path: str) -> dict[str, int]:
+def client_fetch(client):
+    """A fetch(path) -> bytes that goes through the Django test client (dev settings serve
+    /static/ and /media/ there; gunicorn's production settings leave media to object storage)."""
+
+    def fetch(path: str) -> bytes:
+        response = client.get(path, HTTP_HOST="127.0.0.1")
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+        if response.streaming:
+            return b"".join(response.streaming_content)
+        return response.content
+
+    return fetch
+
+
+def page_weight(fetch, path: str) -> dict[str, int]:
     """Bytes of the HTML and of the same-origin CSS, JS, fonts and images it references (what a
-    first visit downloads, uncompressed)."""
-    html = urllib.request.urlopen(base_url + path, timeout=30).read()
+    first visit downloads, uncompressed; lazy images counted as if all were shown)."""
+    html = fetch(path)
     text = html.decode("utf-8", "replace")
     assets = set(re.findall(r'(?:src|href)="(/(?:static|media)/[^"]+)"', text))
     css_bytes = js_bytes = font_bytes = image_bytes = 0
     for asset in sorted(assets):
-        body = urllib.request.urlopen(base_url + asset, timeout=30).read()
+        if asset.endswith(".woff2"):
+            continue  # counted below, from the stylesheet
+        body = fetch(asset)
         if asset.endswith(".css"):
             css_bytes += len(body)
             for font in set(re.findall(r'url\("?\.\./fonts/([^")]+)"?\)', body.decode())):
                 # Only the Khmer and Latin faces a page uses are fetched; count the regular weight.
                 if "-400-" in font:
-                    font_bytes += len(urllib.request.urlopen(f"{base_url}/static/fonts/{font}", timeout=30).read())
+                    font_bytes += len(fetch(f"/static/fonts/{font}"))
         elif asset.endswith(".js"):
             js_bytes += len(body)
-        elif asset.endswith(".woff2"):
-            continue
         else:
             image_bytes += len(body)
     return {

@@ -30,6 +30,7 @@ APP_BENCHES = ["bench.networks", "bench.training"]
 # Run them with `.venv/bin/python bench/marketplace.py` and `.venv/bin/python bench/payments.py`.
 RECORDED = ["RESULTS-marketplace.md", "RESULTS-payments.md"]
 
+WEIGHED_PAGES = ["/km/", "/km/market/", "/km/skills-center/", "/km/safe-house/"]
 SITE_PAGES = ["/km/", "/en/", "/km/safe-house/", "/km/networks/", "/km/search/?q=ផ្ទះ"]
 
 
@@ -72,21 +73,23 @@ def main() -> None:
         rows.append(f"| `{path}` | {status} | {queries} |")
     sections.append("## Site pages: SQL queries per request\n\n" + "\n".join(rows))
 
-    with harness.Gunicorn(database_url) as server:
-        weights = ["| page | HTML | CSS | JS | fonts | images | total |", "| --- | --- | --- | --- | --- | --- | --- |"]
-        for path in ["/km/", "/km/safe-house/"]:
-            weight = harness.page_weight(server.url, path)
-            weights.append(
-                f"| `{path}` | {weight['html']:,} | {weight['css']:,} | {weight['js']:,} | {weight['fonts']:,} "
-                f"| {weight['images']:,} | {weight['total']:,} |"
-            )
-        sections.append(
-            "## Page weight (bytes, uncompressed, first visit)\n\n"
-            "Fonts: the regular Khmer and Latin faces of Noto Sans Khmer (bold loads only where used).\n\n"
-            + "\n".join(weights)
+    weights = ["| page | HTML | CSS | JS | fonts | images | total |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    fetch = harness.client_fetch(client)
+    for path in WEIGHED_PAGES:
+        weight = harness.page_weight(fetch, path)
+        weights.append(
+            f"| `{path}` | {weight['html']:,} | {weight['css']:,} | {weight['js']:,} | {weight['fonts']:,} "
+            f"| {weight['images']:,} | {weight['total']:,} |"
         )
+    sections.append(
+        "## Page weight (bytes, uncompressed, first visit)\n\n"
+        "Fonts: the regular Khmer and Latin faces of Noto Sans Khmer (bold loads only where used). "
+        "Images: every WebP rendition the HTML references, lazy ones included.\n\n" + "\n".join(weights)
+    )
+
+    with harness.Gunicorn(database_url) as server:
         loads = ["| page | requests | errors | req/s | p50 ms | p99 ms |", "| --- | --- | --- | --- | --- | --- |"]
-        for path in ["/km/", "/km/safe-house/"]:
+        for path in ["/km/", "/km/market/", "/km/skills-center/", "/km/safe-house/"]:
             result = harness.load(server.url + path, requests=300, concurrency=4)
             loads.append(
                 f"| `{path}` | {result['requests']} | {result['errors']} | {result['rps']:.0f} "
