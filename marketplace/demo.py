@@ -12,13 +12,13 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
 
-from networks.models import Commune, District, Group, Member, Membership, Network, Province, Village
+from networks.geography import skills_center_village
+from networks.models import Group, Member, Membership, Network
 
 from .models import Category, Inquiry, Order, Product, ProductPhoto
 from .services import CartLine, fulfilment_set_status, order_cancel, order_place
 
 PRODUCER_NETWORK = "producer-group"
-SKILLS_CENTER_VILLAGE = "17060208"
 
 CATEGORIES = [
     # slug, parent slug, Khmer, English
@@ -270,16 +270,8 @@ def _fallback_groups(log) -> None:
     network, _ = Network.objects.get_or_create(
         slug=PRODUCER_NETWORK, defaults={"name_km": "ក្រុមអ្នកផលិត", "name_en": "Producer Group"}
     )
-    province, _ = Province.objects.get_or_create(code="17", defaults={"name_km": "សៀមរាប", "name_en": "Siem Reap"})
-    district, _ = District.objects.get_or_create(
-        code="1706", defaults={"province": province, "name_km": "ក្រឡាញ់", "name_en": "Kralanh"}
-    )
-    commune, _ = Commune.objects.get_or_create(
-        code="170602", defaults={"district": district, "name_km": "កំពង់ថ្កូវ", "name_en": "Kampong Thkouv"}
-    )
-    village, _ = Village.objects.get_or_create(
-        code=SKILLS_CENTER_VILLAGE, defaults={"commune": commune, "name_km": "ភ្នំត្រុងបាត", "name_en": "Phnum Trung Bat"}
-    )
+    village = skills_center_village()
+    commune = village.commune
     plans = [
         (
             f"ក្រុមអ្នកផលិត {village.name_km}",

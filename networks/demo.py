@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .geography import load_geography
+from .geography import (
+    SKILLS_CENTER_VILLAGE,
+    load_geography,
+)
 from .models import Group, Meeting, Member, Membership, Network, Village
-
-SKILLS_CENTER_VILLAGE = "17060208"  # Phnum Trung Bat, Kampong Thkouv, Kralanh, Siem Reap
 
 FAMILY_NAMES = [
     ("សុខ", "Sok"),

@@ -92,3 +92,16 @@ def load_geography(*, provinces: list[str] | None = None) -> GeographyLoadResult
     ids = dict(Commune.objects.values_list("code", "pk"))
     result.villages = len(Village.objects.bulk_create(_missing(Village, village_rows, "commune", ids), 2000))
     return result
+
+
+SKILLS_CENTER_VILLAGE = "17060208"  # Phnum Trung Bat, Kampong Thkouv, Kralanh, Siem Reap
+
+
+def skills_center_village() -> Village:
+    """The Skills Center's village, loading Siem Reap from the gazetteer when it is missing (a
+    fresh test database): every seeder uses the gazetteer's names, never a hand-typed copy."""
+    village = Village.objects.filter(code=SKILLS_CENTER_VILLAGE).first()
+    if village is None:
+        load_geography(provinces=["17"])
+        village = Village.objects.get(code=SKILLS_CENTER_VILLAGE)
+    return village

@@ -11,7 +11,8 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from cms.demo import _ensure_child, _ensure_translation
-from networks.models import Commune, District, Province, Village
+from networks.geography import skills_center_village
+from networks.models import Village
 
 from . import services
 from .models import Attendance, CoursePage, CourseSession, Enrolment
@@ -136,20 +137,6 @@ BODY = {
 
 def _body(language: str) -> str:
     return json.dumps([{"type": "paragraph", "value": f"<p>{BODY[language]}</p>"}])
-
-
-def skills_center_village() -> Village:
-    province, _ = Province.objects.get_or_create(code="17", defaults={"name_km": "សៀមរាប", "name_en": "Siem Reap"})
-    district, _ = District.objects.get_or_create(
-        code="1706", defaults={"province": province, "name_km": "ក្រឡាញ់", "name_en": "Kralanh"}
-    )
-    commune, _ = Commune.objects.get_or_create(
-        code="170602", defaults={"district": district, "name_km": "កំពង់ថ្កូវ", "name_en": "Kampong Thkouv"}
-    )
-    village, _ = Village.objects.get_or_create(
-        code="17060208", defaults={"commune": commune, "name_km": "ភ្នំត្រង់បាត", "name_en": "Phnum Trung Bat"}
-    )
-    return village
 
 
 def _courses(pages, trainer, log) -> list[CoursePage]:
