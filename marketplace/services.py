@@ -321,3 +321,53 @@ __all__ = [
     "orders_expire_unpaid",
     "product_set_stock",
 ]
+
+
+# A published product whose words or photo change goes back to staff for review; price, stock
+# and minimum-order changes do not.
+REVIEWED_FIELDS = {"title_km", "title_en", "description_km", "description_en", "category"}
+
+
+def _product_photo_add(*, product: Product, upload, user) -> None:
+    from wagtail.images import get_image_model
+
+    from .models import ProductPhoto
+
+    image = get_image_model()(title=product.title_en or product.title_km, file=upload, uploaded_by_user=user)
+    image.save()
+    ProductPhoto.objects.create(product=product, image=image, sort_order=product.photos.count())
+
+
+def product_create_draft(*, product: Product, photo=None, user) -> Product:
+    """A producer's new listing: always a draft, with its phone photo, written together."""
+    with transaction.atomic():
+        product.status = Product.Status.DRAFT
+        product.save()
+        if photo:
+            _product_photo_add(product=product, upload=photo, user=user)
+    return product
+
+
+def product_update_by_producer(
+    *, product: Product, fields: Iterable[str], changed: Iterable[str], photo=None, user
+) -> bool:
+    """Save a producer's edit of `fields`; returns True when it sent the product back to review."""
+    back_to_review = product.status == Product.Status.PUBLISHED and bool(REVIEWED_FIELDS & set(changed) or photo)
+    with transaction.atomic():
+        if back_to_review:
+            product.status = Product.Status.PENDING_REVIEW
+        product.save(update_fields=[*fields, "status", "search_text", "updated_at"])
+        if photo:
+            _product_photo_add(product=product, upload=photo, user=user)
+    return back_to_review
+
+
+def inquiry_create(*, inquiry: Inquiry, product: Product, user=None) -> Inquiry:
+    """A trader's inquiry: the group comes from the product, never from the form."""
+    inquiry.product = product
+    inquiry.group_id = product.group_id
+    inquiry.user = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        inquiry.save()
+        transaction.on_commit(lambda: notifications.inquiry_created(inquiry.pk))
+    return inquiry

@@ -6,7 +6,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,18 +13,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.images import get_image_model
 
 from networks.models import Group, Member
 
 from .exceptions import InvalidTransition, MarketplaceError
 from .forms import InquiryReplyForm, ShopProductForm, StockForm
-from .models import Fulfilment, Inquiry, Order, OrderLine, Product, ProductPhoto
+from .models import Fulfilment, Inquiry, Order, OrderLine, Product
 from .querysets import coordinated_group_ids, member_for, shop_group_ids
-from .services import fulfilment_set_status, inquiry_reply, product_set_stock
+from .services import (
+    fulfilment_set_status,
+    inquiry_reply,
+    product_create_draft,
+    product_set_stock,
+    product_update_by_producer,
+)
 
 SOLD_STATUSES = [s for s in Order.Status.values if s not in (Order.Status.CANCELLED, Order.Status.REFUNDED)]
-TEXT_FIELDS = {"title_km", "title_en", "description_km", "description_en", "category"}
 
 
 def shop_required(view):
@@ -118,12 +121,6 @@ def _form_scope(user):
     return groups, producers, member, coordinated
 
 
-def _save_photo(product: Product, upload, user) -> None:
-    image = get_image_model()(title=product.title_en or product.title_km, file=upload, uploaded_by_user=user)
-    image.save()
-    ProductPhoto.objects.create(product=product, image=image, sort_order=product.photos.count())
-
-
 def _product_form(request, product=None):
     groups, producers, member, coordinated = _form_scope(request.user)
     form = ShopProductForm(
@@ -141,12 +138,7 @@ def _product_form(request, product=None):
 def product_create(request):
     form = _product_form(request)
     if request.method == "POST" and not form.errors:
-        with transaction.atomic():
-            product = form.save(commit=False)
-            product.status = Product.Status.DRAFT
-            product.save()
-            if form.cleaned_data.get("photo"):
-                _save_photo(product, form.cleaned_data["photo"], request.user)
+        product_create_draft(product=form.save(commit=False), photo=form.cleaned_data.get("photo"), user=request.user)
         messages.success(request, _("Saved as a draft. Submit it for review when it is ready."))
         return redirect("marketplace:shop_products")
     status = 400 if request.method == "POST" else 200
@@ -158,20 +150,17 @@ def product_create(request):
 @shop_required
 def product_edit(request, pk):
     product = get_object_or_404(Product.objects.editable_by(request.user), pk=pk)
-    was_published = product.status == Product.Status.PUBLISHED
     form = _product_form(request, product)
     if request.method == "POST" and not form.errors:
-        with transaction.atomic():
-            product = form.save(commit=False)
-            # A published product whose words or photo change goes back to staff for review;
-            # price and minimum-order changes do not.
-            if was_published and (TEXT_FIELDS & set(form.changed_data) or form.cleaned_data.get("photo")):
-                product.status = Product.Status.PENDING_REVIEW
-                messages.info(request, _("Your changes will be visible after staff review them."))
-            fields = [name for name in form.fields if name not in ("photo",)] + ["status", "search_text", "updated_at"]
-            product.save(update_fields=fields)
-            if form.cleaned_data.get("photo"):
-                _save_photo(product, form.cleaned_data["photo"], request.user)
+        back_to_review = product_update_by_producer(
+            product=form.save(commit=False),
+            fields=[name for name in form.fields if name != "photo"],
+            changed=form.changed_data,
+            photo=form.cleaned_data.get("photo"),
+            user=request.user,
+        )
+        if back_to_review:
+            messages.info(request, _("Your changes will be visible after staff review them."))
         messages.success(request, _("Saved."))
         return redirect("marketplace:shop_products")
     status = 400 if request.method == "POST" else 200

@@ -5,13 +5,12 @@ URLs live under the page (/km/market/…)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from . import notifications
+from . import services
 from .cart import Cart
 from .exceptions import CheckoutError
 from .filters import ProductFilter
@@ -98,13 +97,7 @@ def inquiry_create(request, page: MarketPage, product_id: int):
     form = InquiryForm(request.POST)
     if not form.is_valid():
         return product_detail(request, page, product_id, inquiry_form=form, status=400)
-    inquiry = form.save(commit=False)
-    inquiry.product = product
-    inquiry.group_id = product.group_id  # from the product, never from the form
-    inquiry.user = request.user if request.user.is_authenticated else None
-    with transaction.atomic():
-        inquiry.save()
-        transaction.on_commit(lambda: notifications.inquiry_created(inquiry.pk))
+    services.inquiry_create(inquiry=form.save(commit=False), product=product, user=request.user)
     messages.success(
         request, _("Your inquiry was sent to %(group)s. They will reply by phone or email.") % {"group": product.group}
     )
