@@ -216,18 +216,34 @@ def bank_transfer(request, reference):
 def receipt(request, reference):
     order = _buyer_order(request, reference)
     paid = order.payments.captured().select_related("order").first()
+    provider = get_provider(order.payment_method)
     return render(
         request,
         "payments/receipt.html",
         {
             "order": order,
             "payment": paid,
-            "provider": get_provider(order.payment_method),
-            "description": get_provider(order.payment_method).describe(order),
-            "pay_url": get_provider(order.payment_method).start_url(order),
+            "provider": provider,
+            "description": provider.describe(order),
+            "pay_url": provider.start_url(order),
             "page_title": _("Receipt"),
         },
     )
+
+
+def record_payment_from_form(request, order, form) -> bool:
+    """Shared by the coordinator's page and the admin screen: True once the money is recorded."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        services.payment_mark_paid(order=order, actor=request.user, **form.cleaned_data)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except PaymentError as error:
+        form.add_error(None, str(error))
+        return False
+    messages.success(request, _("Payment recorded for order %(reference)s.") % {"reference": order.reference})
+    return True
 
 
 @login_required
@@ -237,19 +253,11 @@ def mark_paid(request, reference):
     if not can_mark_paid(request.user, order):
         raise PermissionDenied
     form = MarkPaidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.payment_mark_paid(order=order, actor=request.user, **form.cleaned_data)
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except PaymentError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Payment recorded for order %(reference)s.") % {"reference": order.reference})
-            next_url = request.POST.get("next", "")
-            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-                next_url = reverse("marketplace:shop_orders")
-            return redirect(next_url)
+    if record_payment_from_form(request, order, form):
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = reverse("marketplace:shop_orders")
+        return redirect(next_url)
     return render(
         request,
         "payments/mark_paid.html",

@@ -21,6 +21,7 @@ from .exceptions import PaymentError
 from .forms import MarkPaidForm, RefundForm
 from .models import Payment, WebhookEvent
 from .permissions import can_mark_paid, can_refund
+from .views import record_payment_from_form
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -159,16 +160,8 @@ class PaymentViewSet(ModelViewSet):
         if not can_mark_paid(request.user, order):
             raise PermissionDenied
         form = MarkPaidForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.payment_mark_paid(order=order, actor=request.user, **form.cleaned_data)
-            except PaymentError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, _("Payment recorded for order %(reference)s.") % {"reference": order.reference}
-                )
-                return redirect("payments_payment:awaiting")
+        if record_payment_from_form(request, order, form):
+            return redirect("payments_payment:awaiting")
         return TemplateResponse(
             request,
             "payments/admin/form.html",
