@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "cms.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After CSRF (a hit gets its visitor's token and cookie), before the middleware whose
+    # headers a stored page keeps (clickjacking, CSP). See cms/cache.py.
+    "cms.cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +125,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous page cache lifetime in seconds; 0 turns it off (cms/cache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 # Internationalisation: Khmer first, English second. LANGUAGE_CODE must be set before the first
 # migration, because Wagtail creates the default Locale from it.
