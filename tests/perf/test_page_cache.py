@@ -301,3 +301,27 @@ def test_registry_change_moves_cached_network_figures(site_pages, commit):
     commit(lambda: GroupFactory(network=network))
     response = Client().get(page.url)
     assert status(response) == "miss" and "<strong>1</strong> groups" in response.content.decode()
+
+
+def test_member_import_moves_cached_network_figures(site_pages, make_user, commit):
+    from accounts import roles
+    from networks.services import members_import
+    from tests.factories.networks import VillageFactory
+    from tests.networks.test_import import _csv, _row
+
+    VillageFactory(code="17060208")
+    network = NetworkFactory()
+    group = GroupFactory(network=network)
+    index = site_pages["networks"]["en"]
+    page = NetworkPage(title="Imported network", slug="imported-network", network=network, locale=index.locale)
+    commit(lambda: index.add_child(instance=page))
+    get_twice(page.url)
+    assert "<strong>0</strong> members" in Client().get(page.url).content.decode()
+    rows = [
+        _row(name_latin=f"Member {n}", name_km="", phone="", group_id=str(group.pk), role="member", joined="2023-05-01")
+        for n in range(6)
+    ]
+    officer = make_user(roles.REGISTRY_OFFICER)
+    commit(lambda: members_import(data=_csv(rows), user=officer))
+    response = Client().get(page.url)
+    assert status(response) == "miss" and "<strong>6</strong> members" in response.content.decode()
