@@ -39,6 +39,7 @@ import hashlib
 import re
 import time
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -358,8 +359,12 @@ def _on_page_moved(sender, instance, parent_page_before=None, parent_page_after=
 
 
 def connect_receivers() -> None:
+    install_locale_memo()
+    install_site_lookup_cache()
+    install_view_restriction_cache()
     from django.db.models.signals import post_delete, post_save, pre_save
     from wagtail.images import get_image_model
+    from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from cms.models import SiteSettings
@@ -379,7 +384,118 @@ def connect_receivers() -> None:
         for model in (Network, Group, Member, Membership):
             signal.connect(_on_registry_change, sender=model, dispatch_uid=f"{uid}_{model.__name__}_{name}")
         signal.connect(_on_site_change, sender=SiteSettings, dispatch_uid=f"{uid}_settings_{name}")
+        signal.connect(_on_site_change, sender=Site, dispatch_uid=f"{uid}_site_{name}")
+        signal.connect(_on_site_change, sender=PageViewRestriction, dispatch_uid=f"{uid}_restriction_{name}")
         signal.connect(_on_image_change, sender=get_image_model(), dispatch_uid=f"{uid}_image_{name}")
     page_published.connect(_on_page_change, dispatch_uid=f"{uid}_published")
     page_unpublished.connect(_on_page_change, dispatch_uid=f"{uid}_unpublished")
     post_page_move.connect(_on_page_moved, dispatch_uid=f"{uid}_moved")
+
+
+# --- fragments: what every page repeats (menu, language links, site settings) --------------
+
+
+def fragment_lifetime() -> int:
+    return int(getattr(settings, "FRAGMENT_CACHE_SECONDS", 0) or 0)
+
+
+def fragment(key: str, tags: Iterable[str], compute):
+    """`compute()`'s value, kept in the cache until a purge of one of `tags` (same clock rule
+    as pages, one cache round trip on a hit)."""
+    if fragment_lifetime() <= 0:
+        return compute()
+    cache = _cache()
+    tags = sorted(set(tags) | {TAG_SITE})
+    entry_key = f"pc:frag:{key}"
+    tag_keys = [_tag_key(tag) for tag in tags]
+    found = cache.get_many([entry_key, *tag_keys])
+    entry = found.get(entry_key)
+    if entry is not None and all(tag_key in found and int(found[tag_key]) <= entry["clock"] for tag_key in tag_keys):
+        return entry["value"]
+    clock = _clock_now()
+    value = compute()
+    for tag_key in tag_keys:
+        if tag_key not in found:
+            cache.add(tag_key, clock, timeout=None)
+    cache.set(entry_key, {"clock": clock, "value": value}, timeout=fragment_lifetime())
+    return value
+
+
+# --- one Locale lookup per request ---------------------------------------------------------
+
+_locale_memo: ContextVar[dict | None] = ContextVar("sahakum_locale_memo", default=None)
+
+
+def install_locale_memo() -> None:
+    """Wagtail looks the active Locale up several times per request (routing, menus,
+    translations); inside a request the first answer is reused."""
+    from wagtail.models.i18n import LocaleManager
+
+    original = LocaleManager.get_for_language
+    if getattr(original, "_sahakum_memo", False):
+        return
+
+    def get_for_language(self, language_code):
+        memo = _locale_memo.get()
+        if memo is None:
+            return original(self, language_code)
+        key = (self.db, language_code)
+        if key not in memo:
+            memo[key] = original(self, language_code)
+        return memo[key]
+
+    get_for_language._sahakum_memo = True
+    LocaleManager.get_for_language = get_for_language
+
+
+class RequestMemoMiddleware:
+    """Scope of the per-request memo above."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _locale_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _locale_memo.reset(token)
+
+
+def install_site_lookup_cache() -> None:
+    """Wagtail finds the request's Site with one query per request; the answer is kept in the
+    fragment cache, keyed by host and port, and purged when a Site changes."""
+    from wagtail.models import sites
+
+    original = sites.get_site_for_hostname
+    if getattr(original, "_sahakum_cached", False):
+        return
+
+    def get_site_for_hostname(hostname, port):
+        return fragment(f"site-for:{hostname}:{port}", (), lambda: original(hostname, port))
+
+    get_site_for_hostname._sahakum_cached = True
+    sites.get_site_for_hostname = get_site_for_hostname
+
+
+def install_view_restriction_cache() -> None:
+    """Wagtail checks a page's view restrictions (its own and its ancestors') with two queries
+    per view. The ids of the restrictions that apply are kept in the fragment cache, purged
+    whenever a restriction changes or a page moves; an unrestricted page then costs nothing
+    (an empty queryset runs no query) and a restricted one a single query."""
+    from wagtail.models import Page, PageViewRestriction
+
+    original = Page.get_view_restrictions
+    if getattr(original, "_sahakum_cached", False):
+        return
+
+    def get_view_restrictions(self):
+        if fragment_lifetime() <= 0 or not self.pk:
+            return original(self)
+        ids = fragment(f"restrictions:{self.pk}", (), lambda: list(original(self).values_list("pk", flat=True)))
+        if not ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=ids)
+
+    get_view_restrictions._sahakum_cached = True
+    Page.get_view_restrictions = get_view_restrictions

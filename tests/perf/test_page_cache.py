@@ -325,3 +325,16 @@ def test_member_import_moves_cached_network_figures(site_pages, make_user, commi
     commit(lambda: members_import(data=_csv(rows), user=officer))
     response = Client().get(page.url)
     assert status(response) == "miss" and "<strong>6</strong> members" in response.content.decode()
+
+
+def test_a_page_made_private_is_no_longer_served_from_the_cache(site_pages, commit):
+    from wagtail.models import PageViewRestriction
+
+    page = site_pages["about"]["en"]
+    first, second = get_twice(page.url)
+    assert status(second) == "hit"
+    commit(lambda: PageViewRestriction.objects.create(page=page, restriction_type="password", password="secret"))
+    after = Client().get(page.url)
+    assert status(after) != "hit"
+    assert after.content != first.content and 'name="password"' in after.content.decode()
+    assert status(Client().get(page.url)) != "hit"  # the password form is not stored either
