@@ -277,7 +277,18 @@ class PageCacheMiddleware:
             "content": content,
             "csrf": bool(replaced),
             "charset": response.charset,
+            "encoded": {},
         }
+        if not replaced:
+            # Nothing per visitor in it: compress once here rather than on every hit.
+            from django.utils.text import compress_string
+
+            from cms.compression import brotli, compress_br
+
+            body = response.content
+            entry["encoded"]["gzip"] = compress_string(body, max_random_bytes=0)
+            if brotli is not None:
+                entry["encoded"]["br"] = compress_br(body)
         cache.set(key, entry, timeout=lifetime())
 
     # -- serving --
@@ -302,6 +313,21 @@ class PageCacheMiddleware:
         for name, value in entry["headers"]:
             response[name] = value
         response[HEADER_STATUS] = "hit"
+        encoded = entry.get("encoded") or {}
+        if encoded:
+            from django.utils.cache import patch_vary_headers
+
+            from cms.compression import client_accepts_br
+
+            patch_vary_headers(response, ("Accept-Encoding",))
+            accepts = request.META.get("HTTP_ACCEPT_ENCODING", "")
+            encoding = "br" if "br" in encoded and client_accepts_br(request) else None
+            if encoding is None and "gzip" in accepts and "gzip" in encoded:
+                encoding = "gzip"
+            if encoding:
+                response.content = encoded[encoding]
+                response["Content-Encoding"] = encoding
+                response["Content-Length"] = str(len(response.content))
         return response
 
 

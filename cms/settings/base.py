@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed: brotli for visitors without a session, gzip with BREACH padding for
+    # the rest (cms/compression.py).
+    "cms.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.cache.RequestMemoMiddleware",
     "cms.middleware.SiteLocaleMiddleware",

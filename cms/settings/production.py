@@ -6,7 +6,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import CONTENT_SECURITY_POLICY, env_bool, env_list
+from .base import CONTENT_SECURITY_POLICY, DATABASES, env_bool, env_list
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 if not os.environ.get("SECRET_KEY"):
@@ -43,3 +43,9 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend")}}
+
+# Speed: persistent database connections (checked before reuse), and no state in the process
+# (a system check fails without REDIS_URL; cms/checks.py).
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+STATELESS_APP_SERVERS = True

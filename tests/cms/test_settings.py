@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-for-checks-only-9f8e7d6c",
     "ALLOWED_HOSTS": "sahakum.example.org",
     "DATABASE_URL": "sqlite:///" + str(ROOT / "unused-check.sqlite3"),
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
