@@ -399,7 +399,7 @@ def main() -> None:
         sys.exit("wrk is needed (apt-get install wrk)")
     ensure_database()
     manage("migrate", "--noinput", "-v0")
-    manage("seed_demo")
+    manage("seed_demo", "--force")  # public demo accounts in a throwaway bench database
     manage("seed_volume")
     env_static = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.production", "SECRET_KEY": "x" * 50}
     env_static.update({"REDIS_URL": REDIS_URL, "ALLOWED_HOSTS": "127.0.0.1"})
