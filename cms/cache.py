@@ -286,9 +286,9 @@ class PageCacheMiddleware:
             from cms.compression import brotli, compress_br
 
             body = response.content
-            entry["encoded"]["gzip"] = compress_string(body, max_random_bytes=0)
+            entry["encoded"]["gzip"] = compress_string(body, max_random_bytes=0)  # nothing secret to pad
             if brotli is not None:
-                entry["encoded"]["br"] = compress_br(body)
+                entry["encoded"]["br"] = compress_br(body, stored=True)
         cache.set(key, entry, timeout=lifetime())
 
     # -- serving --
@@ -306,9 +306,8 @@ class PageCacheMiddleware:
 
         content = entry["content"]
         if entry["csrf"]:
-            # One fresh mask per form, as Django's own template tag would give.
-            parts = content.split(CSRF_PLACEHOLDER)
-            content = parts[0] + "".join(get_token(request) + part for part in parts[1:])
+            # The visitor's own token, freshly masked for this response (BREACH).
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request))
         response = HttpResponse(content.encode(entry["charset"]))
         for name, value in entry["headers"]:
             response[name] = value
