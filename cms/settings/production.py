@@ -47,15 +47,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Wagtail documents are always streamed by Wagtail's /documents/<id>/<name> view after its
+# privacy check, never by a direct or redirected file URL (docs/deployment.md, "Media").
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    # S3-compatible media (credentials come from the standard AWS_* variables).
+    # S3-compatible media (credentials come from the standard AWS_* variables), needed as soon
+    # as there is more than one app server. Image URLs are plain (unsigned) URLs: a signed URL
+    # would expire while a cached page still shows it. The bucket's policy makes only `images/`
+    # publicly readable; documents and original uploads stay private (streamed by the app).
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "default_acl": None,
-            "querystring_auth": True,
+            "querystring_auth": False,
+            "file_overwrite": False,
         },
     }
 
