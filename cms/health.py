@@ -44,7 +44,7 @@ def check_cache() -> str | None:
 def healthz(request) -> HttpResponse:
     problems = [problem for problem in (check_database(), check_cache()) if problem]
     if problems:
-        logger.error("health check failed: %s", "; ".join(problems))
+        logger.warning("health check failed: %s", "; ".join(problems))
         response = HttpResponse("\n".join(problems) + "\n", status=503, content_type="text/plain")
     else:
         response = HttpResponse("ok\n", content_type="text/plain")
