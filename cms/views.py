@@ -1,5 +1,4 @@
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -8,10 +7,6 @@ from wagtail.models import Locale, Page
 from .khmer import segment
 
 SEARCH_PAGE_SIZE = 20
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def search(request):
