@@ -11,6 +11,7 @@ from marketplace.models import Order
 from marketplace.payments import services
 from marketplace.payments.exceptions import PaymentError
 from marketplace.payments.models import Payment, WebhookEvent
+from marketplace.payments.providers import get_provider
 from tests.payments.conftest import intent_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -54,7 +55,7 @@ def test_the_same_stripe_event_delivered_at_once_applies_once(make_order):
         order=order, provider="stripe", amount=order.total, currency="USD", provider_reference="pi_c"
     )
     event = intent_event("evt_c", "payment_intent.succeeded", intent_id="pi_c", amount=1250, reference=order.reference)
-    results, errors = run_together(lambda: services.stripe_event_process(event=event), 6)
+    results, errors = run_together(lambda: get_provider("stripe").process_event(event), 6)
     assert not errors
     assert sorted(new for _event, new in results) == [False] * 5 + [True]
     assert WebhookEvent.objects.count() == 1

@@ -114,10 +114,14 @@ def test_coordinator_marks_paid_through_the_form(make_order, make_user, client):
     response = client.post(url, {"reference": "", "note": "cash at pickup", "next": "https://evil.example/"})
     assert response.status_code == 302 and "evil" not in response["Location"]
     assert order.payments.captured().get().note == "cash at pickup"
-    # A second submission shows the error next to the form, not a 500.
+    # Issue 10 #8: on an already-paid order the form is gone; a stale second submission
+    # records nothing and says so, not a 500.
+    page = client.get(url).content.decode()
+    assert "already recorded" in page and "Money received" not in page
     response = client.post(url, {"reference": ""})
     assert response.status_code == 200
-    assert b"already paid" in response.content
+    assert b"already recorded" in response.content
+    assert order.payments.captured().count() == 1
 
 
 def test_cash_order_already_delivered_keeps_its_status_and_gains_a_paid_time(make_order, make_user):

@@ -48,7 +48,7 @@ def test_signed_success_marks_the_order_paid_and_emails_a_receipt(
     assert len(mail.outbox) == 1
     assert card_order.reference in mail.outbox[0].subject
     body = mail.outbox[0].body
-    assert "12.50 USD" in body and "Card" in body and "We received your payment" in body
+    assert "$12.50" in body and "កាត" in body and "យើងបានទទួលការបង់ប្រាក់" in body  # ordered in Khmer
 
 
 def test_forged_signature_is_refused_and_changes_nothing(client, card_order):
