@@ -351,7 +351,8 @@ class Order(models.Model):
         REFUNDED = "refunded", _("Refunded")
 
     TRANSITIONS = {
-        Status.PENDING_PAYMENT: {Status.PAID, Status.CANCELLED},
+        # → confirmed: the buyer switched an unpaid order to cash (paid when the goods change hands).
+        Status.PENDING_PAYMENT: {Status.PAID, Status.CONFIRMED, Status.CANCELLED},
         Status.PAID: {Status.CONFIRMED, Status.READY, Status.CANCELLED, Status.REFUNDED},
         Status.CONFIRMED: {Status.PAID, Status.READY, Status.CANCELLED},
         Status.READY: {Status.DELIVERED},
