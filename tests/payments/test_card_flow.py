@@ -269,3 +269,12 @@ def test_card_page_shows_the_riel_equivalent_and_gives_stripe_js_the_locale(
     assert "$15.00 (≈ 61,500 ៛)" in english and 'data-locale="en"' in english
     khmer = client.get(order.token_url("payments:card").replace("/en/", "/km/")).content.decode()
     assert "61,500 ៛" in khmer and 'data-locale="auto"' in khmer
+
+
+def test_localstripe_webhooks_follow_the_sites_port(monkeypatch):
+    """Issue 10 #10 (README): the demo's webhook URL follows PORT instead of a fixed 8000."""
+    from marketplace.payments.management.commands.payments_localstripe import Command
+
+    monkeypatch.setenv("PORT", "8123")
+    options = Command().create_parser("manage.py", "payments_localstripe").parse_args([])
+    assert options.webhook_url == "http://127.0.0.1:8123/payments/stripe/webhook/"
