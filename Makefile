@@ -59,8 +59,8 @@ format: install-test ## Apply ruff fixes and formatting
 	$(PY) -m ruff format .
 
 messages: install ## Refresh the Khmer catalog and compile it (needs gettext)
-	$(PY) manage.py makemessages -l km --ignore=.venv --ignore=staticfiles --ignore=bench --no-obsolete
-	$(PY) manage.py compilemessages -l km --ignore=.venv
+	$(PY) manage.py makemessages -l km --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=node_modules --no-obsolete
+	$(PY) manage.py compilemessages -l km --ignore=.venv --ignore=node_modules
 
 bench: install-test ## Run the benchmarks and rewrite bench/RESULTS.md
 	$(PY) bench/run.py

@@ -4,7 +4,6 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from accounts.roles import ADMINISTRATOR
 from marketplace.models import Order
@@ -12,6 +11,7 @@ from marketplace.payments import services
 from marketplace.payments.exceptions import PaymentError
 from marketplace.payments.models import Payment, WebhookEvent
 from marketplace.payments.providers import get_provider
+from tests.concurrency import run_concurrently
 from tests.payments.conftest import intent_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -29,24 +29,10 @@ def staff_user(transactional_db):
 
 
 def run_together(target, count):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as error:  # noqa: BLE001 (collected and asserted)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results, errors
+    """(results, errors) of `target()` run by `count` threads at once."""
+    outcomes = run_concurrently(count, lambda index: target())
+    failed = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    return [outcome for outcome in outcomes if not isinstance(outcome, Exception)], failed
 
 
 def test_the_same_stripe_event_delivered_at_once_applies_once(make_order):
