@@ -37,7 +37,7 @@ demo: seed ## Install, migrate, seed and serve the demo on http://127.0.0.1:8000
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 localstripe: install-test ## Stripe double on 127.0.0.1:8420 for card payments in the demo (see README)
-	$(PY) manage.py payments_localstripe --port 8420
+	PORT=$(PORT) $(PY) manage.py payments_localstripe --port 8420
 
 serve: install ## Serve without seeding
 	$(PY) manage.py runserver $(HOST):$(PORT)
