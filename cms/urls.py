@@ -14,6 +14,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", cms_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", cms_views.favicon, name="favicon"),
     # Outside the language prefix: Stripe posts here.
     path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
 ]
@@ -37,5 +39,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler403 = "cms.views.permission_denied"
 handler404 = "cms.views.page_not_found"
 handler500 = "cms.views.server_error"
