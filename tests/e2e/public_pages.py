@@ -31,6 +31,13 @@ class Walker:
         self.page = page
         self.base = base_url.rstrip("/")
         self.documents = []
+        self.failed = []  # sub-resources (styles, fonts, images, the favicon) that did not load
+        page.on(
+            "response",
+            lambda response: self.failed.append(f"{response.status} {response.url}")
+            if response.request.resource_type != "document" and response.status >= 400
+            else None,
+        )
         page.on(
             "response",
             lambda response: self.documents.append(response)
@@ -66,8 +73,12 @@ class Walker:
         return self.page.locator(selector).first.get_attribute("href")
 
 
-def walk(page, base_url: str, *, verify_code: str | None = None, languages=LANGUAGES) -> Iterator[Visit]:
+def walk(
+    page, base_url: str, *, verify_code: str | None = None, languages=LANGUAGES, failed: list | None = None
+) -> Iterator[Visit]:
     walker = Walker(page, base_url)
+    if failed is not None:
+        walker.failed = failed
     for lang in languages:
         page.context.clear_cookies()
         yield walker.goto(lang, "home", f"/{lang}/")
@@ -179,12 +190,12 @@ VISIBLE_TEXT_JS = """() => {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
         const node = walker.currentNode, element = node.parentElement;
-        if (!element || element.closest('script, style, [lang=en], .language-switcher')) continue;
+        if (!element || element.closest('script, style, [lang=en], [translate=no], .language-switcher')) continue;
         if (element.checkVisibility && !element.checkVisibility()) continue;
         parts.push(node.textContent);
     }
     for (const element of document.querySelectorAll('[placeholder], [alt], [aria-label], [title], input[type=submit]')) {
-        if (element.closest('[lang=en], .language-switcher')) continue;
+        if (element.closest('[lang=en], [translate=no], .language-switcher')) continue;
         for (const name of ['placeholder', 'alt', 'aria-label', 'title', 'value'])
             if (element.hasAttribute(name) && (name !== 'value' || element.type === 'submit')) parts.push(element.getAttribute(name));
     }
