@@ -154,9 +154,17 @@ def walk(
         yield walker.goto(lang, "My shop: inquiries", f"/{lang}/my-shop/inquiries/")
 
 
-# Words allowed in Latin script on Khmer pages: names of standards, currencies and brands, and
-# the "English" link of the language switcher.
+# Words allowed in Latin script on Khmer pages: names of standards, formats, currencies, banks and
+# keyboard keys. Data that is not interface text (names people typed, product titles kept on an
+# order, the bank's own names, codes) is marked translate="no" in the templates and skipped.
 LATIN_ALLOWED = {
+    "iCal",
+    "Escape",
+    "AVIF",
+    "GIF",
+    "JPG",
+    "WEBP",
+    "MB",
     "KHQR",
     "Bakong",
     "ABA",
