@@ -25,6 +25,7 @@ IS_PRODUCTION = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"  # the site's 403 page, in the reader's language
 
 INSTALLED_APPS = [
     "accounts",
