@@ -4,6 +4,7 @@ stamps the first publication."""
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.models import get_all_child_relations
 from wagtail.admin.forms import WagtailAdminModelForm
 
 
@@ -46,7 +47,10 @@ class ProductAdminForm(WagtailAdminModelForm):
         else:
             # Stock is read-only here (orders reserve it while the form is open; groups change
             # it in My shop under the checkout lock): never write it back from the form.
+            # update_fields must name the child relations too (modelcluster commits only those
+            # listed), or edited photos would never be saved.
             fields = [f.name for f in product._meta.concrete_fields if not f.primary_key and f.name != "stock"]
+            fields += [relation.get_accessor_name() for relation in get_all_child_relations(product)]
             product.save(update_fields=fields)
         self.save_m2m()
         return product
