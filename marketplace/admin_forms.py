@@ -1,5 +1,5 @@
-"""The product form in the Wagtail admin: staff moderation follows Product.STAFF_TRANSITIONS and
-stamps the first publication."""
+"""Admin forms: the product form (staff moderation follows Product.STAFF_TRANSITIONS and stamps
+the first publication) and the inquiry reply form."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -7,15 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.models import get_all_child_relations
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from networks.models import Group, Member
+
+from .permissions import is_market_staff
+from .querysets import shop_group_ids
+
 
 class ProductAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from networks.models import Group, Member
-
-        from .querysets import shop_group_ids
-        from .viewsets import is_market_staff
-
         user = self.for_user
         if user is not None and not is_market_staff(user):
             # Anyone else given admin access lists products only in their own groups.
@@ -54,3 +54,11 @@ class ProductAdminForm(WagtailAdminModelForm):
             product.save(update_fields=fields)
         self.save_m2m()
         return product
+
+
+class InquiryReplyForm(WagtailAdminModelForm):
+    """Only the reply is written from this form (services.inquiry_reply saves it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply"].required = True
