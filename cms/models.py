@@ -10,7 +10,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BodyBlock, ServiceBlock
@@ -82,6 +82,22 @@ class SiteSettings(BaseSiteSetting):
             return getattr(self, f"{field}_km", "") or getattr(self, field)
         return getattr(self, field)
 
+    @classmethod
+    def for_request(cls, request):
+        """Public pages read the settings from the fragment cache (purged when they are saved,
+        cms/cache.py); the admin keeps reading the database through for_site()."""
+        from .cache import fragment
+
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request, attr_name):
+            site = Site.find_for_request(request)
+            if site is None:
+                return super().for_request(request)
+            instance = fragment(f"settings:{cls._meta.label_lower}:{site.pk}", (), lambda: cls.for_site(site))
+            instance._request = request
+            setattr(request, attr_name, instance)
+        return getattr(request, attr_name)
+
 
 class SegmentedSearchMixin:
     """Index Khmer text segmented into words (see cms.khmer)."""
@@ -140,7 +156,17 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Each app contributes its own section (featured products, upcoming sessions, network
         # figures) through the `sahakum_home_sections` hook: a callable(request) -> HTML.
-        context["home_sections"] = [section(request) for section in hooks.get_hooks("sahakum_home_sections")]
+        # Kept in the fragment cache until products, sessions or registry figures change
+        # (cms/cache.py); the date is in the key, so "upcoming" turns over at midnight.
+        from django.utils import timezone, translation
+
+        from .cache import TAG_CATALOG, TAG_REGISTRY, TAG_SESSIONS, fragment
+
+        context["home_sections"] = fragment(
+            f"home-sections:{self.pk}:{translation.get_language()}:{timezone.localdate()}",
+            (TAG_CATALOG, TAG_SESSIONS, TAG_REGISTRY),
+            lambda: [section(request) for section in hooks.get_hooks("sahakum_home_sections")],
+        )
         return context
 
     class Meta:
