@@ -37,5 +37,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "cms.input_guard.bad_request"
 handler404 = "cms.views.page_not_found"
 handler500 = "cms.views.server_error"
