@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Locale, Page
 
+from .input_guard import search_words
 from .khmer import segment
 
 SEARCH_PAGE_SIZE = 20
@@ -15,7 +16,7 @@ def search(request):
     """Site search across pages in the current language, plus whatever other apps register
     with the `sahakum_search_results` hook (products, courses). Personal data is never
     searchable here."""
-    query = (request.GET.get("q") or "").strip()[:200]
+    query = search_words(request.GET.get("q"))
     page_results = Page.objects.none()
     extra_results = []
     if query:

@@ -121,8 +121,9 @@ def enrolment_withdraw(request, token: str):
 
 
 def verify(request, code: str | None = None):
-    code = (code or request.GET.get("code") or "").strip().upper()
-    if code and request.GET.get("code"):
+    code = (code or request.GET.get("code") or "").strip().upper()[:64]
+    # Only something shaped like a code becomes an address (a "/" in it cannot be reversed).
+    if code and request.GET.get("code") and code.isalnum():
         return redirect("training:verify", code=code)
     certificate = None
     if code:
