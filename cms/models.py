@@ -22,12 +22,15 @@ class SiteSettings(BaseSiteSetting):
     """Contact details, hotlines and the exchange rate that staff keep up to date."""
 
     organisation_name = models.CharField(_("organisation name"), max_length=120, default="Sahakum")
+    organisation_name_km = models.CharField(_("organisation name (Khmer)"), max_length=120, default="សហគមន៍")
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     address = models.TextField(_("address"), blank=True)
+    address_km = models.TextField(_("address (Khmer)"), blank=True)
     hotline_label = models.CharField(
         _("hotline label"), max_length=120, blank=True, help_text=_("Shown on the Safe House page and footer.")
     )
+    hotline_label_km = models.CharField(_("hotline label (Khmer)"), max_length=120, blank=True)
     hotline_number = models.CharField(_("hotline number"), max_length=30, blank=True)
     quick_exit_url = models.URLField(
         _("quick exit address"),
@@ -47,14 +50,21 @@ class SiteSettings(BaseSiteSetting):
         MultiFieldPanel(
             [
                 FieldPanel("organisation_name"),
+                FieldPanel("organisation_name_km"),
                 FieldPanel("contact_email"),
                 FieldPanel("contact_phone"),
                 FieldPanel("address"),
+                FieldPanel("address_km"),
             ],
             heading=_("Contact"),
         ),
         MultiFieldPanel(
-            [FieldPanel("hotline_label"), FieldPanel("hotline_number"), FieldPanel("quick_exit_url")],
+            [
+                FieldPanel("hotline_label"),
+                FieldPanel("hotline_label_km"),
+                FieldPanel("hotline_number"),
+                FieldPanel("quick_exit_url"),
+            ],
             heading=_("Hotline and safety"),
         ),
         FieldPanel("khr_per_usd"),
@@ -62,6 +72,15 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    def localized(self, field: str) -> str:
+        """The Khmer text of a field (`<field>_km`) on Khmer pages, the other one elsewhere; Khmer
+        pages fall back to English only when staff left the Khmer text empty."""
+        from django.utils import translation
+
+        if (translation.get_language() or "").startswith("km"):
+            return getattr(self, f"{field}_km", "") or getattr(self, field)
+        return getattr(self, field)
 
     @classmethod
     def for_request(cls, request):

@@ -121,6 +121,14 @@ class OrderQuerySet(models.QuerySet):
     def expired_unpaid(self, now):
         return self.filter(status="pending_payment", expires_at__isnull=False, expires_at__lte=now)
 
+    def awaiting_payment(self):
+        """Orders whose money someone still has to record: not cancelled, not paid in full, and
+        not paid by card (Stripe confirms those itself). Order.paid_at is set once the captured
+        payments cover the total (marketplace.payments.settle)."""
+        return self.filter(
+            status__in=["pending_payment", "confirmed", "ready", "delivered"], paid_at__isnull=True
+        ).exclude(payment_method="stripe")
+
 
 class InquiryQuerySet(models.QuerySet):
     def for_groups(self, group_ids):

@@ -143,7 +143,7 @@ def _cart_context(cart: Cart):
     return {
         "items": items,
         "items_by_group": list(groups.items()),
-        "cart_total": sum((item.line_total for item in items), start=0),
+        "cart_total": Cart.total(items),
         "has_problems": any(item.problem for item in items),
         "price_changes": [item for item in items if item.price_changed],
     }

@@ -72,3 +72,17 @@ def language_links(context):
 @register.filter
 def is_khmer(language_code: str) -> bool:
     return (language_code or "").startswith("km")
+
+
+@register.filter
+def tel_href(number) -> str:
+    """A `tel:` URI for a phone number as people write it ("012 000 999" → "tel:012000999"):
+    RFC 3966 allows no spaces, and the Nu checker rejects them."""
+    digits = "".join(character for character in str(number or "") if character.isdigit() or character == "+")
+    return f"tel:{digits}"
+
+
+@register.filter
+def localized(obj, field: str):
+    """`{{ site_settings|localized:"address" }}`: the field in the reader's language."""
+    return obj.localized(field) if obj else ""
