@@ -3,10 +3,11 @@ from types import SimpleNamespace
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Page, Site
 
-from cms.cache import fragment
+from cms.cache import TAG_REGISTRY, fragment, fragments_many
 
 register = template.Library()
 
@@ -86,3 +87,26 @@ def tel_href(number) -> str:
 def localized(obj, field: str):
     """`{{ site_settings|localized:"address" }}`: the field in the reader's language."""
     return obj.localized(field) if obj else ""
+
+
+@register.simple_tag(takes_context=True)
+def product_cards(context, products, template_name="marketplace/includes/product_card.html"):
+    """`<li>` + card for each product, each card's HTML kept in the fragment cache until its
+    product (price, stock, photo…), the registry (group names) or the site settings (exchange
+    rate) change; today's date and the language are in the key. A page of cards is one cache
+    round trip instead of a template render per card."""
+    products = list(products)
+    template = context.template.engine.get_template(template_name)
+    page = context.get("page")
+    base = context.get("market_url") or getattr(page, "url", "") or ""
+    prefix = f"card:{translation.get_language()}:{timezone.localdate()}:{base}"
+
+    def render(product):
+        with context.push(product=product):
+            return template.render(context)
+
+    cards = fragments_many(
+        {f"{prefix}:{product.pk}": ([f"product:{product.pk}", TAG_REGISTRY], product) for product in products},
+        render,
+    )
+    return mark_safe("".join(f"<li>{cards[f'{prefix}:{product.pk}']}</li>" for product in products))
