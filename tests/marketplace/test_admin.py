@@ -8,21 +8,9 @@ from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import Permission
 
 from marketplace.models import Order, Product
-from marketplace.services import CartLine, order_place
+from tests.factories.marketplace import place_order
 
 pytestmark = pytest.mark.django_db
-
-
-def place(*products):
-    return order_place(
-        cart_lines=[CartLine(product.pk, Decimal("1")) for product in products],
-        buyer_name="Buyer",
-        buyer_phone="012345678",
-        buyer_email="",
-        delivery_method="pickup",
-        delivery_address="",
-        payment_method="cash_on_delivery",
-    )
 
 
 def not_found(response) -> bool:
@@ -68,8 +56,8 @@ def test_producers_and_buyers_have_no_admin(client, shop, role):
 
 
 def test_admin_access_is_still_scoped_to_the_users_groups(client, shop, admin_coordinator):
-    order_b = place(shop.product_b)
-    order_a = place(shop.product_a)
+    order_b = place_order(shop.product_b)
+    order_a = place_order(shop.product_a)
     client.force_login(admin_coordinator)
     listing = client.get("/admin/market_product/").content.decode()
     assert shop.product_a.title_km in listing and shop.product_b.title_km not in listing
@@ -109,7 +97,7 @@ def test_admin_access_is_still_scoped_to_the_users_groups(client, shop, admin_co
 
 
 def test_orders_are_never_added_or_deleted_in_the_admin(client, shop, make_user):
-    order = place(shop.product_a)
+    order = place_order(shop.product_a)
     client.force_login(make_user("Administrator"))
     assert client.get("/admin/market_order/add/").status_code in (302, 403, 404)
     client.post(f"/admin/market_order/delete/{order.pk}/")
@@ -117,7 +105,7 @@ def test_orders_are_never_added_or_deleted_in_the_admin(client, shop, make_user)
 
 
 def test_staff_cancel_releases_stock(client, shop, make_user):
-    order = place(shop.product_a)
+    order = place_order(shop.product_a)
     client.force_login(make_user("Editor"))
     assert client.get(f"/admin/market_order/{order.pk}/cancel/").status_code == 200
     response = client.post(f"/admin/market_order/{order.pk}/cancel/", {"reason": "Buyer called"})
@@ -131,7 +119,7 @@ def test_staff_cancel_releases_stock(client, shop, make_user):
 
 
 def test_staff_move_fulfilments_and_complete(client, shop, make_user):
-    order = place(shop.product_a)
+    order = place_order(shop.product_a)
     part = order.fulfilments.get()
     client.force_login(make_user("Editor"))
     client.post(f"/admin/market_fulfilment/{part.pk}/move/ready/")
