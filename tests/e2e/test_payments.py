@@ -116,3 +116,22 @@ def test_khqr_and_bank_transfer_pages_work_without_javascript_and_pass_axe(live_
     browser_page.goto(f"{live_server.url}/km/market/orders/{order.reference}/pay/khqr/?token={order.access_token}")
     axe_check(browser_page)
     context.close()
+
+
+def test_card_page_without_javascript_explains_and_offers_another_way(live_server, chromium, shop):
+    """Issue 10 #10: with JavaScript off there is no Pay button that would answer raw JSON; the
+    page explains, and the buyer switches to paying at pickup with the real button."""
+    from tests.payments.conftest import create_order as new_order
+
+    order = new_order(payment_method="stripe", product=shop)
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/market/orders/{order.reference}/pay/card/?token={order.access_token}")
+    assert page.get_by_role("button", name="Pay $12.50").count() == 0
+    assert "needs JavaScript" in page.locator("main").inner_text()
+    page.get_by_label("Pay at pickup").check()
+    page.get_by_role("button", name="Change payment method").click()
+    page.wait_for_url(f"**/market/orders/{order.reference}/?token=*")
+    order.refresh_from_db()
+    assert (order.payment_method, order.status) == ("pay_at_pickup", Order.Status.CONFIRMED)
+    context.close()
