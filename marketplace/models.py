@@ -18,13 +18,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.models import Orderable, Page
 
 from cms.khmer import segment
 
-from .admin_forms import ProductAdminForm
 from .exceptions import InvalidTransition
 from .payments.methods import PAID_ON_HANDOVER, Method
 from .querysets import InquiryQuerySet, OrderQuerySet, ProductQuerySet
@@ -206,23 +205,7 @@ class Product(ClusterableModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     objects = ProductQuerySet.as_manager()
-    base_form_class = ProductAdminForm
-
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("producer"), FieldPanel("group"), FieldPanel("category")], heading=_("Producer and category")
-        ),
-        FieldPanel("title_km"),
-        FieldPanel("title_en"),
-        FieldPanel("description_km"),
-        FieldPanel("description_en"),
-        FieldRowPanel([FieldPanel("unit"), FieldPanel("price")]),
-        # Read-only: checkouts reserve stock while an editor has the form open; the group sets
-        # it in My shop (services.product_set_stock, under the checkout lock).
-        FieldRowPanel([FieldPanel("stock", read_only=True), FieldPanel("minimum_order"), FieldPanel("available_from")]),
-        FieldPanel("status"),
-        InlinePanel("photos", label=_("Photos"), max_num=6),
-    ]
+    # Admin panels and form: viewsets.ProductViewSet.
 
     class Meta:
         ordering = ["-created_at", "-pk"]

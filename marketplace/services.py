@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import normalise_phone
+from cms import cache as page_cache
 
 from . import money, notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
@@ -206,6 +207,7 @@ def order_place(
             subtotals.append(fulfilment.subtotal)
         order.total = money.order_total(subtotals, order.currency)
         order.save(update_fields=["total"])
+        page_cache.purge_products([product.pk for product in products], {product.category_id for product in products})
         transaction.on_commit(lambda: notifications.order_placed(order.pk))
     return order
 
@@ -219,6 +221,9 @@ def _release_stock(order: Order) -> None:
     list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", flat=True))
     for product_id in sorted(quantities):
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantities[product_id])
+    page_cache.purge_products(
+        quantities, Product.objects.filter(pk__in=quantities).values_list("category_id", flat=True)
+    )
 
 
 def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
