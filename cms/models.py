@@ -183,7 +183,7 @@ class NetworkPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.network_id:
-            from networks.selectors import public_figures
+            from networks.disclosure import public_figures
 
             context["network_figures"] = public_figures(self.network)
         return context
