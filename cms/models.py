@@ -248,6 +248,12 @@ class ContactPage(AbstractEmailForm):
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
     thank_you_text = RichTextField(_("thank-you text"), blank=True, features=["bold", "italic", "link"])
 
+    def serve(self, request, *args, **kwargs):
+        # security: the contact form is an anonymous write, rate-limited like the others.
+        from accounts.throttling import limit_writes
+
+        return limit_writes(super().serve)(request, *args, **kwargs)
+
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),
         FieldPanel("intro"),

@@ -19,3 +19,6 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # The test server serves static files itself; whitenoise would only warn about STATIC_ROOT.
 MIDDLEWARE = [entry for entry in MIDDLEWARE if "whitenoise" not in entry]  # noqa: F405
+
+# security: the write rate limit is off in tests except where tests/security/ turns it on.
+RATELIMIT_WRITES = None
