@@ -239,5 +239,11 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Anonymous writes (checkout, enrol, inquiry, contact, "I have paid", password reset): POSTs per
 # client address and view, django-ratelimit syntax; empty turns the limit off.
 RATELIMIT_WRITES = os.environ.get("RATELIMIT_WRITES", "30/10m") or None
+# Uploaded images are stored re-encoded (cms/uploads.py): the admin's image forms use it.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.ReencodedImageForm"
+# Framing: one intent for both headers: only this site may frame its pages (Wagtail's preview
+# panel frames the page being edited); nobody else may.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = ["'self'"]
 # The admin loads no avatar from Gravatar (staff email hashes would leave the site).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
