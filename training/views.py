@@ -102,8 +102,10 @@ def enrolment_detail(request, token: str):
             "manage_url": request.build_absolute_uri(),
         },
     )
-    # The private link is the key to this page: keep it out of referrers and caches.
-    response["Referrer-Policy"] = "no-referrer"
+    # The private link is the key to this page: keep it out of third-party referrers and caches.
+    # "same-origin", not "no-referrer": with no-referrer Chromium posts `Origin: null` and the
+    # CSRF check refuses the withdrawal.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
 
