@@ -50,11 +50,11 @@ def _agree(x_frame_options: str, frame_ancestors: list[str]) -> bool:
 @pytest.mark.django_db
 def test_framing_headers_agree_on_the_public_site(client, site_pages):
     response = client.get("/km/")
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["X-Frame-Options"] == "DENY"
     directives = dict(
         part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip()
     )
-    assert directives["frame-ancestors"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
 
 
 def test_framing_settings_agree_in_production():
