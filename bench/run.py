@@ -27,8 +27,9 @@ from bench import harness  # noqa: E402
 # markdown section. They run in this order.
 APP_BENCHES = ["bench.networks", "bench.training"]
 # Standalone app benchmarks (own database and server): their last recorded results are copied in.
-# Run them with `.venv/bin/python bench/marketplace.py` and `.venv/bin/python bench/payments.py`.
-RECORDED = ["RESULTS-marketplace.md", "RESULTS-payments.md"]
+# Run them with `.venv/bin/python bench/marketplace.py`, `.venv/bin/python bench/payments.py` and
+# `.venv/bin/python bench/restart.py` (restart of the app server under load).
+RECORDED = ["RESULTS-marketplace.md", "RESULTS-payments.md", "RESULTS-restart.md"]
 
 WEIGHED_PAGES = ["/km/", "/km/market/", "/km/skills-center/", "/km/safe-house/"]
 SITE_PAGES = ["/km/", "/en/", "/km/safe-house/", "/km/networks/", "/km/search/?q=ផ្ទះ"]
