@@ -155,6 +155,8 @@ class Server:
             "DEFAULT_FROM_EMAIL": "Sahakum bench <bench@127.0.0.1>",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "SAHAKUM_ENV_FILE": "",
+            # 20 buyers share one address here; in production each buyer has her own.
+            "RATELIMIT_WRITES": "",
             "PAGE_CACHE_SECONDS": str(page_cache_seconds),
             "DJANGO_DEBUG": "0",
             "MEDIA_ROOT": MEDIA_ROOT,
