@@ -297,10 +297,10 @@ def test_registry_change_moves_cached_network_figures(site_pages, commit):
     commit(lambda: index.add_child(instance=page))
     commit(lambda: page.save_revision().publish())
     get_twice(page.url)
-    assert "<strong>0</strong> groups" in Client().get(page.url).content.decode()
+    assert '<strong data-figure="groups">0</strong>' in Client().get(page.url).content.decode()
     commit(lambda: GroupFactory(network=network))
     response = Client().get(page.url)
-    assert status(response) == "miss" and "<strong>1</strong> groups" in response.content.decode()
+    assert status(response) == "miss" and '<strong data-figure="groups">1</strong>' in response.content.decode()
 
 
 def test_member_import_moves_cached_network_figures(site_pages, make_user, commit):
@@ -316,7 +316,7 @@ def test_member_import_moves_cached_network_figures(site_pages, make_user, commi
     page = NetworkPage(title="Imported network", slug="imported-network", network=network, locale=index.locale)
     commit(lambda: index.add_child(instance=page))
     get_twice(page.url)
-    assert "<strong>0</strong> members" in Client().get(page.url).content.decode()
+    assert '<strong data-figure="members">0</strong>' in Client().get(page.url).content.decode()
     rows = [
         _row(name_latin=f"Member {n}", name_km="", phone="", group_id=str(group.pk), role="member", joined="2023-05-01")
         for n in range(6)
@@ -324,7 +324,7 @@ def test_member_import_moves_cached_network_figures(site_pages, make_user, commi
     officer = make_user(roles.REGISTRY_OFFICER)
     commit(lambda: members_import(data=_csv(rows), user=officer))
     response = Client().get(page.url)
-    assert status(response) == "miss" and "<strong>6</strong> members" in response.content.decode()
+    assert status(response) == "miss" and '<strong data-figure="members">6</strong>' in response.content.decode()
 
 
 def test_a_page_made_private_is_no_longer_served_from_the_cache(site_pages, commit):
