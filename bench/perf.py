@@ -454,7 +454,7 @@ def main() -> None:
         f"`wrk -t2 -c8 -d{SECONDS}s` with `Accept-Encoding: br, gzip`, production settings, after "
         "`seed_demo` + `seed_volume` (10,000 products with photos over 26 groups, 5,000 members, 200 sessions). "
         f"**The machine was shared**: six other engineers ran tests and servers on the same 2 cores during "
-        "this run (load average about 7), and wrk itself takes one of the two cores, so every timing "
+        "this run (load average 7–9), and wrk itself takes one of the two cores, so every timing "
         "below is a floor, not what the server does alone.",
         "",
         "| page | cached req/s | cached p50 ms | cached p99 ms | uncached req/s | uncached p50 ms | uncached p99 ms "
@@ -534,7 +534,7 @@ START, END = "<!-- perf:start -->", "<!-- perf:end -->"
 NOTES = """
 ### Reading these figures (why targets are missed)
 
-- **The machine was shared.** During this run the load average was about 9 on the 2 cores: six
+- **The machine was shared.** During the recorded runs the load average was 7–9 on the 2 cores: six
   other engineers' test suites, servers and browsers, plus wrk itself. Every req/s here is a
   floor. In-process (Django test client, same data) a cache hit costs 0.9 ms on the catalog and
   2.1 ms on a product page (that one gets a fresh CSRF token for its visitor); 2 sync gunicorn
