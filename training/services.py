@@ -8,13 +8,13 @@ Notifications go out only after the commit."""
 
 import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import normalise_phone
+from cms.links import absolute_url
 
 from . import notifications
 from .exceptions import AlreadyEnrolled, EnrolmentClosed, InvalidPhone, NotAClassDay, NotCompleted, NotEnrolled
@@ -30,9 +30,10 @@ def phone_clean(raw: str) -> str:
 
 
 def manage_url(enrolment: Enrolment, language: str = "km") -> str:
+    """The private link, absolute on the public base URL (cms.links), in the reader's language."""
     with translation.override(language):
         path = reverse("training:enrolment", kwargs={"token": enrolment.token})
-    return f"{settings.WAGTAILADMIN_BASE_URL}{path}"
+    return absolute_url(path)
 
 
 def _locked_session(session_id: int) -> CourseSession:
@@ -109,7 +110,9 @@ def enrolment_withdraw(*, token: str) -> tuple[Enrolment, Enrolment | None]:
                 promoted.status = Enrolment.Status.CONFIRMED
                 promoted.promoted_at = timezone.now()
                 promoted.save(update_fields=["status", "promoted_at"])
-                transaction.on_commit(lambda: notifications.notify_promoted(promoted, manage_url(promoted)))
+                # The link is built now, on the base URL of the request being served (cms.links).
+                link = manage_url(promoted)
+                transaction.on_commit(lambda: notifications.notify_promoted(promoted, link))
             elif session.status == CourseSession.Status.FULL:
                 session.set_status(CourseSession.Status.OPEN)
                 session.save(update_fields=["status"])

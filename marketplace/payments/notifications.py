@@ -1,11 +1,11 @@
 """The receipt email: one message carrying the Khmer and the English text, sent through
 django-tasks after the payment's transaction commits."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cms.links import absolute_url
 from cms.tasks import send_email
 
 from .models import Payment
@@ -16,7 +16,7 @@ def receipt_url(order) -> str:
 
     with translation.override("km"):
         path = reverse("payments:receipt", kwargs={"reference": order.reference})
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}?token={order.access_token}"
+    return f"{absolute_url(path)}?token={order.access_token}"
 
 
 def send_receipt(*, payment_pk: int) -> None:
