@@ -82,9 +82,9 @@ def test_a_refused_form_post_gets_the_site_403_page_in_the_reader_language(langu
 
 
 def test_permission_denied_uses_the_site_layout(rf, site_pages):
-    from cms.views import permission_denied
-
     from django.contrib.auth.models import AnonymousUser
+
+    from cms.views import permission_denied
 
     with translation.override("km"):
         request = rf.get("/km/")
