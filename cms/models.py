@@ -14,7 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BodyBlock, ServiceBlock
-from .khmer import segment
+from .khmer import khmer_infixes, segment
 
 
 @register_setting(icon="site")
@@ -84,15 +84,22 @@ class SiteSettings(BaseSiteSetting):
 
 
 class SegmentedSearchMixin:
-    """Index Khmer text segmented into words (see cms.khmer)."""
+    """Index Khmer text segmented into words, and every Khmer infix for words inside compounds
+    that the segmenter splits wrongly (see cms.khmer)."""
 
-    def search_text(self) -> str:
+    def search_parts(self) -> list[str]:
         parts = [self.title, getattr(self, "intro", "") or "", getattr(self, "search_description", "") or ""]
         body = getattr(self, "body", None)
         if body is not None and hasattr(body, "render_as_block"):
             parts.append(str(getattr(body, "raw_text", "") or ""))
             parts.extend(_stream_text(body))
-        return segment(" ".join(str(part) for part in parts if part))
+        return [str(part) for part in parts if part]
+
+    def search_text(self) -> str:
+        return segment(" ".join(self.search_parts()))
+
+    def khmer_infixes(self) -> str:
+        return khmer_infixes(" ".join(self.search_parts()))
 
 
 def _stream_text(stream) -> list[str]:
@@ -114,7 +121,7 @@ def _stream_text(stream) -> list[str]:
 class BasePage(SegmentedSearchMixin, Page):
     """Common search indexing for Sahakum's editorial pages."""
 
-    search_fields = Page.search_fields + [index.SearchField("search_text")]
+    search_fields = Page.search_fields + [index.SearchField("search_text"), index.AutocompleteField("khmer_infixes")]
 
     class Meta:
         abstract = True

@@ -86,7 +86,7 @@ class ProductQuerySet(models.QuerySet):
         segmented text; on PostgreSQL a trigram word similarity also accepts misspellings."""
         from django.db import connection
 
-        from cms.khmer import segment
+        from cms.khmer import khmer_query_words, segment
 
         words = [word for word in segment(query).lower().split() if word]
         if not words:
@@ -94,6 +94,14 @@ class ProductQuerySet(models.QuerySet):
         exact = Q()
         for word in words:
             exact &= Q(search_text__contains=word)  # both sides are lower-cased; LIKE can use the trigram index
+        # Khmer words inside compounds the segmenter splits wrongly ("ក្រមាតម្បាញដៃ" → "ក្រមាត ម្បាញ ដៃ"
+        # hides "តម្បាញ"): each word as typed must occur in the unsegmented Khmer text.
+        khmer_words = khmer_query_words(query)
+        if khmer_words:
+            unsegmented = Q()
+            for word in khmer_words:
+                unsegmented &= Q(title_km__contains=word) | Q(description_km__contains=word)
+            exact |= unsegmented
         if connection.vendor == "postgresql":
             fuzzy = Q()
             for word in words:

@@ -20,7 +20,6 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
-from cms.khmer import segment
 from cms.models import BasePage
 
 from .querysets import CourseSessionQuerySet, EnrolmentQuerySet
@@ -128,8 +127,8 @@ class CoursePage(BasePage):
     def skills_list(self) -> list[str]:
         return [line.strip() for line in self.skills_gained.splitlines() if line.strip()]
 
-    def search_text(self) -> str:
-        return " ".join([super().search_text(), segment(f"{self.summary} {self.skills_gained} {self.eligibility}")])
+    def search_parts(self) -> list[str]:
+        return [*super().search_parts(), self.summary, self.skills_gained, self.eligibility]
 
     def clean(self):
         super().clean()
