@@ -54,3 +54,13 @@ def khmer_query_words(query: str | None) -> list[str]:
     """The words of a query as the reader typed them, when every one of them is Khmer."""
     words = (query or "").split()
     return words if words and all(_KHMER_RUN.fullmatch(word) for word in words) else []
+
+
+def romanised_slug(text: str | None) -> str:
+    """A readable ASCII slug for a Khmer title: its words (segmented) romanised by anyascii,
+    "វគ្គតម្បាញថ្មីបើកចុះឈ្មោះ" → "vkk-tmbanh-thmei-baeuk-choahchhmaoah". Slug rules alone drop
+    Khmer vowel signs and subscripts ("វគគតមបញថមបកចឈម")."""
+    from anyascii import anyascii
+    from django.utils.text import slugify
+
+    return slugify(anyascii(segment(text)))[:200]
