@@ -11,7 +11,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BodyBlock, ServiceBlock
@@ -82,6 +82,22 @@ class SiteSettings(BaseSiteSetting):
         if (translation.get_language() or "").startswith("km"):
             return getattr(self, f"{field}_km", "") or getattr(self, field)
         return getattr(self, field)
+
+    @classmethod
+    def for_request(cls, request):
+        """Public pages read the settings from the fragment cache (purged when they are saved,
+        cms/cache.py); the admin keeps reading the database through for_site()."""
+        from .cache import fragment
+
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request, attr_name):
+            site = Site.find_for_request(request)
+            if site is None:
+                return super().for_request(request)
+            instance = fragment(f"settings:{cls._meta.label_lower}:{site.pk}", (), lambda: cls.for_site(site))
+            instance._request = request
+            setattr(request, attr_name, instance)
+        return getattr(request, attr_name)
 
 
 class SegmentedSearchMixin:
@@ -167,7 +183,17 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Each app contributes its own section (featured products, upcoming sessions, network
         # figures) through the `sahakum_home_sections` hook: a callable(request) -> HTML.
-        context["home_sections"] = [section(request) for section in hooks.get_hooks("sahakum_home_sections")]
+        # Kept in the fragment cache until products, sessions or registry figures change
+        # (cms/cache.py); the date is in the key, so "upcoming" turns over at midnight.
+        from django.utils import timezone, translation
+
+        from .cache import TAG_CATALOG, TAG_REGISTRY, TAG_SESSIONS, fragment
+
+        context["home_sections"] = fragment(
+            f"home-sections:{self.pk}:{translation.get_language()}:{timezone.localdate()}",
+            (TAG_CATALOG, TAG_SESSIONS, TAG_REGISTRY),
+            lambda: [section(request) for section in hooks.get_hooks("sahakum_home_sections")],
+        )
         return context
 
     class Meta:
@@ -229,7 +255,7 @@ class NetworkPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.network_id:
-            from networks.selectors import public_figures
+            from networks.disclosure import public_figures
 
             context["network_figures"] = public_figures(self.network)
         return context
@@ -293,6 +319,12 @@ class ContactPage(AbstractEmailForm):
 
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
     thank_you_text = RichTextField(_("thank-you text"), blank=True, features=["bold", "italic", "link"])
+
+    def serve(self, request, *args, **kwargs):
+        # security: the contact form is an anonymous write, rate-limited like the others.
+        from accounts.throttling import limit_writes
+
+        return limit_writes(super().serve)(request, *args, **kwargs)
 
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),

@@ -1,19 +1,16 @@
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Locale, Page
 
+from .input_guard import search_words
 from .khmer import khmer_query_words, segment
 
 SEARCH_PAGE_SIZE = 20
 SEARCH_MAX_PAGES = 200
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def search(request):
@@ -22,7 +19,7 @@ def search(request):
     Khmer: the segmented words, or — for words inside compounds the segmenter splits wrongly —
     each typed word as a prefix of the pages' Khmer infixes (cms.khmer.khmer_infixes).
     Personal data is never searchable here."""
-    query = (request.GET.get("q") or "").strip()[:200]
+    query = search_words(request.GET.get("q"))
     page_results = []
     extra_results = []
     if query:

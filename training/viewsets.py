@@ -1,17 +1,18 @@
 """Wagtail admin screens for sessions and enrolments.
 
-Wagtail 8.0.1's generic edit/delete/inspect/history views check model permissions only, so each
-of them here looks the object up through the permission policy (a trainer gets 403 on a session
-of a course they are not assigned to), and the listings show only what the policy allows."""
+Every generic view follows the permission policies in permissions.py (accounts.admin_views): a
+trainer lists only the sessions of their own courses and gets a 404 on any page of another
+trainer's session (edit, delete, inspect, history, usage, roster, certificate)."""
 
-from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views import generic
-from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
+
+from accounts.admin_views import ScopedIndexView, ScopedInspectView, ScopedModelViewSet
+from networks.models import Member
 
 from . import admin_views
 from .forms import CourseSessionAdminForm
@@ -19,43 +20,7 @@ from .models import CourseSession, Enrolment
 from .permissions import LINK_MEMBER
 
 
-class ObjectPermissionMixin:
-    """Ask the permission policy about this very object, not only its model. A refusal is a
-    real 403 (Wagtail's admin would turn PermissionDenied into a redirect to the dashboard)."""
-
-    object_action = "change"
-    denied = False
-
-    def setup(self, request, *args, **kwargs):
-        try:
-            super().setup(request, *args, **kwargs)
-        except PermissionDenied:
-            self.denied = True
-
-    def dispatch(self, request, *args, **kwargs):
-        if self.denied:
-            return admin_views.forbidden(request)
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except PermissionDenied:
-            return admin_views.forbidden(request)
-
-    def get_object(self, queryset=None):
-        instance = super().get_object()
-        if not self.permission_policy.user_has_permission_for_instance(self.request.user, self.object_action, instance):
-            raise PermissionDenied
-        return instance
-
-
-class PolicyFilteredIndexMixin:
-    def get_base_queryset(self):
-        allowed = self.permission_policy.instances_user_has_any_permission_for(
-            self.request.user, ["change", "view"]
-        ).values("pk")
-        return super().get_base_queryset().filter(pk__in=allowed)
-
-
-class SessionIndexView(PolicyFilteredIndexMixin, generic.IndexView):
+class SessionIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("course", "venue_village").with_seats()
 
@@ -70,23 +35,7 @@ class SessionIndexView(PolicyFilteredIndexMixin, generic.IndexView):
         return buttons
 
 
-class SessionEditView(ObjectPermissionMixin, generic.EditView):
-    object_action = "change"
-
-
-class SessionDeleteView(ObjectPermissionMixin, generic.DeleteView):
-    object_action = "delete"
-
-
-class SessionInspectView(ObjectPermissionMixin, generic.InspectView):
-    object_action = "view"
-
-
-class SessionHistoryView(ObjectPermissionMixin, HistoryView):
-    object_action = "change"
-
-
-class CourseSessionViewSet(ModelViewSet):
+class CourseSessionViewSet(ScopedModelViewSet):
     model = CourseSession
     icon = "date"
     menu_label = _("Sessions")
@@ -101,10 +50,6 @@ class CourseSessionViewSet(ModelViewSet):
     ]
     list_filter = ["status", "language", "start_date"]
     index_view_class = SessionIndexView
-    edit_view_class = SessionEditView
-    delete_view_class = SessionDeleteView
-    inspect_view_class = SessionInspectView
-    history_view_class = SessionHistoryView
     inspect_view_enabled = True
     copy_view_enabled = False
 
@@ -118,9 +63,32 @@ class CourseSessionViewSet(ModelViewSet):
         ]
 
 
-class EnrolmentIndexView(PolicyFilteredIndexMixin, generic.IndexView):
+def registry_members_visible(user):
+    """Whether each enrolment's registry member is one this user may see (annotation)."""
+    return Exists(Member.objects.visible_to(user).filter(pk=OuterRef("member_id")))
+
+
+class RegistryMemberColumn(Column):
+    def get_value(self, instance):
+        return instance.member if instance.member_visible else ""
+
+
+class EnrolmentIndexView(ScopedIndexView):
+    """The registry link is shown (and exported) only where the user may see the member."""
+
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("session__course", "village", "member")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("session__course", "village", "member")
+            .annotate(member_visible=registry_members_visible(self.request.user))
+        )
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        if "member" in row and not item.member_visible:
+            row["member"] = ""
+        return row
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -136,19 +104,17 @@ class EnrolmentIndexView(PolicyFilteredIndexMixin, generic.IndexView):
         return buttons
 
 
-class EnrolmentInspectView(ObjectPermissionMixin, generic.InspectView):
-    object_action = "view"
+class EnrolmentInspectView(ScopedInspectView):
+    def get_field_display_value(self, field_name, field):
+        if (
+            field_name == "member"
+            and not Member.objects.visible_to(self.request.user).filter(pk=self.object.member_id).exists()
+        ):
+            return ""
+        return super().get_field_display_value(field_name, field)
 
 
-class EnrolmentEditView(ObjectPermissionMixin, generic.EditView):
-    object_action = "change"
-
-
-class EnrolmentDeleteView(ObjectPermissionMixin, generic.DeleteView):
-    object_action = "delete"
-
-
-class EnrolmentViewSet(ModelViewSet):
+class EnrolmentViewSet(ScopedModelViewSet):
     """The roster across sessions: filter by session and export to CSV/XLSX."""
 
     model = Enrolment
@@ -157,7 +123,16 @@ class EnrolmentViewSet(ModelViewSet):
     # The registry link is set through the match view, which hides minors and sensitive
     # networks from staff who are not safeguarding officers; never through a select of members.
     form_fields = ["name", "phone", "email", "gender", "age", "village"]
-    list_display = ["name", "phone", "session", "status", "gender", "age", "village", "member"]
+    list_display = [
+        "name",
+        "phone",
+        "session",
+        "status",
+        "gender",
+        "age",
+        "village",
+        RegistryMemberColumn("member", label=_("registry member")),
+    ]
     list_filter = ["session", "status", "gender"]
     list_export = [
         "session",
@@ -175,8 +150,6 @@ class EnrolmentViewSet(ModelViewSet):
     export_filename = "roster"
     index_view_class = EnrolmentIndexView
     inspect_view_class = EnrolmentInspectView
-    edit_view_class = EnrolmentEditView
-    delete_view_class = EnrolmentDeleteView
     inspect_view_enabled = True
     copy_view_enabled = False
 
