@@ -323,6 +323,13 @@ class Enrolment(models.Model):
         related_name="training_enrolments",
         verbose_name=_("village"),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="km",
+        help_text=_("The language she enrolled in: messages and their links use it."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -8,6 +8,7 @@ Notifications go out only after the commit."""
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -51,6 +52,7 @@ def enrolment_create(
     village=None,
     email: str = "",
     user=None,
+    language: str = "km",
     today: datetime.date | None = None,
 ) -> Enrolment:
     """A seat if one is left, else a place on the waiting list."""
@@ -72,6 +74,7 @@ def enrolment_create(
         village=village,
         email=email,
         user=user if user is not None and user.is_authenticated else None,
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
         status=Enrolment.Status.CONFIRMED if has_seat else Enrolment.Status.WAITLISTED,
     )
     try:
@@ -111,7 +114,7 @@ def enrolment_withdraw(*, token: str) -> tuple[Enrolment, Enrolment | None]:
                 promoted.promoted_at = timezone.now()
                 promoted.save(update_fields=["status", "promoted_at"])
                 # The link is built now, on the base URL of the request being served (cms.links).
-                link = manage_url(promoted)
+                link = manage_url(promoted, promoted.language)
                 transaction.on_commit(lambda: notifications.notify_promoted(promoted, link))
             elif session.status == CourseSession.Status.FULL:
                 session.set_status(CourseSession.Status.OPEN)

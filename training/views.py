@@ -66,7 +66,9 @@ def enrol(request, session_id: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                enrolment = services.enrolment_create(session_id=session.pk, user=request.user, **form.cleaned_data)
+                enrolment = services.enrolment_create(
+                    session_id=session.pk, user=request.user, language=request.LANGUAGE_CODE, **form.cleaned_data
+                )
             except AlreadyEnrolled as error:
                 form.add_error("phone", error.message)
                 status = 409
