@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 
 from cms.khmer import segment
+from cms.routing import page_view
 
 from .admin_forms import ProductAdminForm
 from .exceptions import InvalidTransition
@@ -51,41 +52,23 @@ class MarketPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("market page")
 
-    @path("")
-    def catalog(self, request):
-        from . import views
+    # Routes name their views by dotted path (cms.routing): models never import views.
+    catalog = path("", name="catalog")(page_view("marketplace.views.catalog"))
+    product = path("p/<int:product_id>-<slug:slug>/", name="product")(
+        path("p/<int:product_id>/", name="product_without_slug")(page_view("marketplace.views.product_detail"))
+    )
+    inquire = path("p/<int:product_id>/inquire/", name="inquire")(page_view("marketplace.views.inquiry_create"))
+    cart = path("cart/", name="cart")(page_view("marketplace.views.cart_view"))
+    cart_add = path("cart/add/", name="cart_add")(page_view("marketplace.views.cart_add"))
+    checkout = path("checkout/", name="checkout")(page_view("marketplace.views.checkout"))
 
-        return views.catalog(request, self)
+    def route_url(self, name: str, **kwargs) -> str:
+        """The address of one of this page's routes, in the page's language (`{% routablepageurl %}`
+        in templates)."""
+        return self.url + self.reverse_subpage(name, kwargs=kwargs or None)
 
-    @re_path(r"^p/(?P<product_id>\d+)(?:-(?P<slug>[-\w]*))?/$")
-    def product(self, request, product_id, slug=None):
-        from . import views
-
-        return views.product_detail(request, self, int(product_id))
-
-    @path("p/<int:product_id>/inquire/")
-    def inquire(self, request, product_id):
-        from . import views
-
-        return views.inquiry_create(request, self, product_id)
-
-    @path("cart/")
-    def cart(self, request):
-        from . import views
-
-        return views.cart_view(request, self)
-
-    @path("cart/add/")
-    def cart_add(self, request):
-        from . import views
-
-        return views.cart_add(request, self)
-
-    @path("checkout/")
-    def checkout(self, request):
-        from . import views
-
-        return views.checkout(request, self)
+    def product_url(self, product) -> str:
+        return self.route_url("product", product_id=product.pk, slug=product.slug)
 
 
 class Category(models.Model):
@@ -263,10 +246,6 @@ class Product(ClusterableModel):
     @property
     def in_stock(self) -> bool:
         return self.stock >= self.minimum_order and self.stock > 0
-
-    def get_url_path(self) -> str:
-        """Path under the market page's route (the page is looked up per language)."""
-        return f"p/{self.pk}-{self.slug}/"
 
     def build_search_text(self) -> str:
         parts = [self.title_km, self.title_en, self.description_km, self.description_en]

@@ -65,7 +65,9 @@ def _published_product(product_id: int) -> Product:
     return product
 
 
-def product_detail(request, page: MarketPage, product_id: int, inquiry_form=None, cart_form=None, status=200):
+def product_detail(
+    request, page: MarketPage, product_id: int, slug=None, *, inquiry_form=None, cart_form=None, status=200
+):
     product = _published_product(product_id)
     related = (
         Product.objects.published()
@@ -93,7 +95,7 @@ def product_detail(request, page: MarketPage, product_id: int, inquiry_form=None
 def inquiry_create(request, page: MarketPage, product_id: int):
     product = _published_product(product_id)
     if request.method != "POST":
-        return redirect(page.url + product.get_url_path() + "#inquiry")
+        return redirect(page.product_url(product) + "#inquiry")
     form = InquiryForm(request.POST)
     if not form.is_valid():
         return product_detail(request, page, product_id, inquiry_form=form, status=400)
@@ -101,12 +103,12 @@ def inquiry_create(request, page: MarketPage, product_id: int):
     messages.success(
         request, _("Your inquiry was sent to %(group)s. They will reply by phone or email.") % {"group": product.group}
     )
-    return redirect(page.url + product.get_url_path())
+    return redirect(page.product_url(product))
 
 
 def cart_add(request, page: MarketPage):
     if request.method != "POST":
-        return redirect(page.url + "cart/")
+        return redirect(page.route_url("cart"))
     form = AddToCartForm(request.POST)
     if not form.is_valid():
         product_id = request.POST.get("product", "")
@@ -123,7 +125,7 @@ def cart_add(request, page: MarketPage):
         form.add_error("quantity", problem)
         return product_detail(request, page, product.pk, cart_form=form, status=400)
     messages.success(request, _("Added to your cart: %(title)s") % {"title": product.title})
-    return redirect(page.url + "cart/")
+    return redirect(page.route_url("cart"))
 
 
 def _cart_context(cart: Cart):
@@ -146,7 +148,7 @@ def cart_view(request, page: MarketPage):
     if request.method == "POST":
         if "accept_prices" in request.POST:
             cart.accept_prices()
-            return redirect(page.url + "cart/")
+            return redirect(page.route_url("cart"))
         form = CartUpdateForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Enter a quantity of zero or more."))
@@ -162,7 +164,7 @@ def cart_view(request, page: MarketPage):
                     messages.error(request, problem)
                     status = 400
                 else:
-                    return redirect(page.url + "cart/")
+                    return redirect(page.route_url("cart"))
     return _render(request, page, "marketplace/cart.html", {**_cart_context(cart), "page_title": _("Cart")}, status)
 
 

@@ -22,6 +22,7 @@ from wagtail.search import index
 from cms.blocks import BodyBlock
 from cms.khmer import segment
 from cms.models import BasePage
+from cms.routing import page_context
 
 from .querysets import CourseSessionQuerySet, EnrolmentQuerySet
 
@@ -50,10 +51,8 @@ class CourseIndexPage(BasePage):
         verbose_name = _("course index page")
 
     def get_context(self, request, *args, **kwargs):
-        from .views import catalog_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalog_context(request, self))
+        context.update(page_context("training.views.catalog_context", request, self))
         return context
 
 
@@ -137,10 +136,10 @@ class CoursePage(BasePage):
             raise ValidationError({"fee": _("The fee cannot be negative.")})
 
     def get_context(self, request, *args, **kwargs):
-        from .views import course_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_context(request, self))
+        context["sessions"] = (
+            CourseSession.objects.upcoming().for_course(self).for_listing().order_by("start_date", "pk")
+        )
         return context
 
 
