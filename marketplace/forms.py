@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.fields import WagtailImageField
 
+from accounts import phone as phones
+
 from .models import Category, Inquiry, Order, Product
 
 
@@ -85,11 +87,9 @@ class CheckoutForm(forms.Form):
             self.fields["payment_method"].initial = choices[0][0]
 
     def clean_buyer_phone(self):
-        from accounts.models import normalise_phone
-
-        phone = normalise_phone(self.cleaned_data["buyer_phone"])
-        if not 8 <= len(phone) <= 12:
-            raise forms.ValidationError(_("Enter a phone number such as 012 345 678."))
+        phone = phones.normalise(self.cleaned_data["buyer_phone"])
+        if phone is None:
+            raise forms.ValidationError(phones.INVALID_MESSAGE)
         return phone
 
     def clean(self):

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import normalise_phone
+from accounts import phone as phones
 
 from . import notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
@@ -105,8 +105,8 @@ def order_place(
     buyer_name = (buyer_name or "").strip()
     if not buyer_name:
         problems.append(_("Enter your name."))
-    buyer_phone = normalise_phone(buyer_phone or "")
-    if not 8 <= len(buyer_phone) <= 12:
+    buyer_phone = phones.normalise(buyer_phone)
+    if buyer_phone is None:
         problems.append(_("Enter a phone number we can call."))
     if delivery_method not in Order.DeliveryMethod.values:
         problems.append(_("Choose pickup or delivery."))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from accounts.models import phone_validator
+from accounts.phone import validate_phone
 
 from .querysets import ADULT_AGE, MemberQuerySet, MembershipQuerySet
 
@@ -140,7 +140,7 @@ class Member(ClusterableModel):
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("village")
     )
