@@ -14,7 +14,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -22,20 +21,15 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 
+from cms.bilingual import in_language
 from cms.khmer import segment
 from cms.routing import page_view
 
 from .admin_forms import ProductAdminForm
 from .exceptions import InvalidTransition
-from .querysets import InquiryQuerySet, OrderQuerySet, ProductQuerySet
+from .querysets import FulfilmentQuerySet, InquiryQuerySet, OrderLineQuerySet, OrderQuerySet, ProductQuerySet
 
 ZERO = Decimal("0")
-
-
-def _in_language(km: str, en: str) -> str:
-    if (get_language() or "km").startswith("en") and en:
-        return en
-    return km or en
 
 
 class MarketPage(RoutablePageMixin, Page):
@@ -99,7 +93,7 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_km, self.name_en)
+        return in_language(self.name_km, self.name_en)
 
     def clean(self):
         if self.parent_id:
@@ -135,6 +129,12 @@ class Product(ClusterableModel):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
+    # The button a producer presses in My shop to move a product to each status.
+    PRODUCER_ACTIONS = {
+        Status.PENDING_REVIEW: ("submit", _("Submit for review")),
+        Status.DRAFT: ("withdraw", _("Back to draft")),
+        Status.ARCHIVED: ("archive", _("Stop selling")),
+    }
     # Who may move a product where: producers submit; staff publish or send back.
     PRODUCER_TRANSITIONS = {
         Status.DRAFT: {Status.PENDING_REVIEW, Status.ARCHIVED},
@@ -221,11 +221,11 @@ class Product(ClusterableModel):
 
     @property
     def title(self) -> str:
-        return _in_language(self.title_km, self.title_en)
+        return in_language(self.title_km, self.title_en)
 
     @property
     def description(self) -> str:
-        return _in_language(self.description_km, self.description_en)
+        return in_language(self.description_km, self.description_en)
 
     @property
     def slug(self) -> str:
@@ -295,6 +295,10 @@ class Product(ClusterableModel):
         table = self.STAFF_TRANSITIONS if staff else self.PRODUCER_TRANSITIONS
         return new_status in table.get(self.status, set())
 
+    def producer_actions(self) -> list[tuple[str, str]]:
+        """(action, label) of each move PRODUCER_TRANSITIONS allows from the current status."""
+        return [action for status, action in self.PRODUCER_ACTIONS.items() if self.can_move_to(status, staff=False)]
+
     def set_status(self, new_status: str, *, staff: bool) -> None:
         if not self.can_move_to(new_status, staff=staff):
             raise InvalidTransition(self.status, new_status)
@@ -338,6 +342,8 @@ class Order(models.Model):
         Status.CANCELLED: {Status.REFUNDED},
         Status.REFUNDED: set(),
     }
+    # Statuses in which the groups may prepare and hand over their parts.
+    FULFILLABLE_STATUSES = (Status.PAID, Status.CONFIRMED, Status.READY)
     # Statuses whose order still holds stock (released on cancel or expiry).
     OPEN_STATUSES = {Status.PENDING_PAYMENT, Status.PAID, Status.CONFIRMED}
 
@@ -446,6 +452,8 @@ class Fulfilment(models.Model):
     subtotal = models.DecimalField(_("subtotal"), max_digits=12, decimal_places=2, default=ZERO)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = FulfilmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("fulfilment")
@@ -474,6 +482,8 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
+
+    objects = OrderLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -8,12 +8,12 @@ Scope rules (used by My shop AND the Wagtail admin, so both agree):
 - staff with the model permission see everything (checked by the caller)."""
 
 from django.db import connection, models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from wagtail.images import get_image_model
 
 from accounts.roles import GROUP_COORDINATOR, PRODUCER, has_role
 from cms.khmer import segment
-from networks.models import Member
+from networks.models import Group, Member
 
 COORDINATOR_ROLES = ("leader", "deputy", "treasurer")
 # The renditions a catalog card uses (templates/marketplace/includes/product_card.html).
@@ -107,6 +107,70 @@ class OrderQuerySet(models.QuerySet):
 
     def expired_unpaid(self, now):
         return self.filter(status="pending_payment", expires_at__isnull=False, expires_at__lte=now)
+
+
+class FulfilmentQuerySet(models.QuerySet):
+    def open_to_fulfil(self):
+        """Parts a group still has to prepare or hand over, of orders that may be fulfilled now
+        (`Order.FULFILLABLE_STATUSES`, the rule fulfilment_set_status applies)."""
+        order_model = self.model._meta.get_field("order").related_model
+        return self.filter(
+            status__in=(self.model.Status.NEW, self.model.Status.READY),
+            order__status__in=order_model.FULFILLABLE_STATUSES,
+        )
+
+
+# Orders whose money is not (or no longer) the group's: sales figures leave them out.
+UNSOLD_ORDER_STATUSES = ("cancelled", "refunded")
+
+
+def paid_line_q(prefix: str = "") -> Q:
+    """Order lines that are sales: the order is paid (it has a paid time; awaiting-payment KHQR,
+    bank-transfer and unpaid cash orders have none), not cancelled or refunded, and the group's
+    part is not cancelled. `prefix` reaches the line from another model ("fulfilments__lines__")."""
+    return (
+        Q(**{f"{prefix}order__paid_at__isnull": False})
+        & ~Q(**{f"{prefix}order__status__in": UNSOLD_ORDER_STATUSES})
+        & ~Q(**{f"{prefix}fulfilment__status": "cancelled"})
+    )
+
+
+class OrderLineQuerySet(models.QuerySet):
+    def paid(self):
+        return self.filter(paid_line_q())
+
+    def sales_totals(self, *, since) -> dict:
+        """{"total": …, "month": …} of these lines' paid sales, `month` counting from `since`."""
+        paid = paid_line_q()
+        return self.aggregate(
+            total=Sum("line_total", filter=paid),
+            month=Sum("line_total", filter=paid & Q(order__created_at__date__gte=since)),
+        )
+
+    def best_sellers(self, count: int = 5):
+        """The paid lines' best-selling products by takings, with their unit."""
+        return (
+            self.paid()
+            .values("title", "unit")
+            .annotate(quantity=Sum("quantity"), total=Sum("line_total"))
+            .order_by("-total", "title")[:count]
+        )
+
+
+def group_sales(group_ids, *, since):
+    """Producer groups with paid sales: `total`, `month` (since `since`) and `orders` annotated."""
+    lines = "fulfilments__lines__"
+    paid = paid_line_q(lines)
+    return (
+        Group.objects.filter(pk__in=group_ids)
+        .annotate(
+            total=Sum(f"{lines}line_total", filter=paid),
+            month=Sum(f"{lines}line_total", filter=paid & Q(**{f"{lines}order__created_at__date__gte": since})),
+            orders=Count(f"{lines}order", distinct=True, filter=paid),
+        )
+        .filter(total__isnull=False)
+        .order_by("name_km")
+    )
 
 
 class InquiryQuerySet(models.QuerySet):

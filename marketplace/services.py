@@ -248,7 +248,7 @@ def fulfilment_set_status(*, fulfilment: Fulfilment, status: str, actor=None) ->
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=fulfilment.order_id)
         locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
-        if order.status not in (Order.Status.PAID, Order.Status.CONFIRMED, Order.Status.READY):
+        if order.status not in Order.FULFILLABLE_STATUSES:
             raise MarketplaceError(
                 _("This order cannot be fulfilled while it is “%(status)s”.") % {"status": order.get_status_display()}
             )

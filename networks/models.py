@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from accounts.phone import validate_phone
+from cms.bilingual import in_language
 
 from .querysets import ADULT_AGE, MemberQuerySet, MembershipQuerySet
 
@@ -25,9 +25,7 @@ class BilingualNameMixin:
 
     @property
     def name(self) -> str:
-        if (get_language() or "km").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_km or self.name_en
+        return in_language(self.name_km, self.name_en)
 
     def __str__(self) -> str:
         return self.name

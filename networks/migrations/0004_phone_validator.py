@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('networks', '0003_role_permissions'),
+        ("networks", "0003_role_permissions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='member',
-            name='phone',
-            field=models.CharField(blank=True, max_length=20, validators=[accounts.phone.PhoneValidator()], verbose_name='phone'),
+            model_name="member",
+            name="phone",
+            field=models.CharField(
+                blank=True, max_length=20, validators=[accounts.phone.PhoneValidator()], verbose_name="phone"
+            ),
         ),
     ]
