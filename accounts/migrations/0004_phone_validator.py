@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_translation_permissions'),
+        ("accounts", "0003_translation_permissions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='phone',
-            field=models.CharField(blank=True, db_index=True, max_length=20, validators=[accounts.phone.PhoneValidator()], verbose_name='phone'),
+            model_name="user",
+            name="phone",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                max_length=20,
+                validators=[accounts.phone.PhoneValidator()],
+                verbose_name="phone",
+            ),
         ),
     ]
