@@ -4,7 +4,6 @@ producer group, and trader inquiries.
 Rules about one record (allowed status changes, whole units, totals) live here; workflows that
 touch stock or several records live in services.py; shared reads in querysets.py."""
 
-import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 
 from cms.bilingual import in_language
+from cms.codes import secret_token, token_matches
 from cms.khmer import segment
 from cms.routing import page_view
 
@@ -398,7 +398,7 @@ class Order(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.access_token:
-            self.access_token = secrets.token_urlsafe(24)
+            self.access_token = secret_token()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -407,7 +407,7 @@ class Order(models.Model):
         return f"{url}?token={self.access_token}"
 
     def token_matches(self, token: str | None) -> bool:
-        return bool(token) and secrets.compare_digest(str(token), self.access_token)
+        return token_matches(token, self.access_token)
 
     def can_move_to(self, new_status: str) -> bool:
         return new_status in self.TRANSITIONS.get(self.status, set())

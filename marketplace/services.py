@@ -5,7 +5,6 @@ checkouts can never deadlock each other), and notifies only after commit. Paymen
 (mark paid, refunds) belongs to marketplace.payments.services."""
 
 import datetime
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import phone as phones
+from cms.codes import readable_code
 
 from . import notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
 from .models import Fulfilment, Inquiry, Order, OrderLine, Product
 
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 CENT = Decimal("0.01")
 
 
@@ -55,7 +54,7 @@ def unpaid_order_ttl() -> datetime.timedelta:
 
 def _new_reference() -> str:
     while True:
-        reference = "SK-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        reference = readable_code(6, prefix="SK-")  # read aloud over the phone
         if not Order.objects.filter(reference=reference).exists():
             return reference
 

@@ -16,7 +16,7 @@ from .exceptions import CheckoutError
 from .filters import ProductFilter
 from .forms import AddToCartForm, CartUpdateForm, CheckoutForm, InquiryForm
 from .models import MarketPage, Order, Product
-from .payments.providers import after_checkout_url
+from .payments.providers import after_checkout_url, checkout_choices
 from .services import order_place
 
 PAGE_SIZES = (10, 24, 48, 100)
@@ -180,7 +180,7 @@ def checkout(request, page: MarketPage):
             "buyer_phone": request.user.phone,
             "buyer_email": request.user.email,
         }
-    form = CheckoutForm(request.POST or None, request=request, initial=initial)
+    form = CheckoutForm(request.POST or None, payment_choices=checkout_choices(request), initial=initial)
     problems: list[str] = []
     status = 200
     if request.method == "POST":

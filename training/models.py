@@ -6,7 +6,6 @@ Rules about one record stay here (class days, status transitions); workflows tha
 live in services.py; shared reads in querysets.py."""
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.codes import readable_code, secret_token
 from cms.khmer import segment
 from cms.models import BasePage
 from cms.routing import page_context
@@ -291,8 +291,8 @@ class Gender(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(24)
+def _new_token() -> str:  # named by migration 0002
+    return secret_token()
 
 
 class Enrolment(models.Model):
@@ -392,10 +392,8 @@ class Attendance(models.Model):
         return f"{self.enrolment.name} · {self.day:%Y-%m-%d}"
 
 
-def _new_certificate_code() -> str:
-    # Unambiguous upper-case letters and digits, easy to read out on the phone.
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(10))
+def _new_certificate_code() -> str:  # named by migration 0002
+    return readable_code(10)
 
 
 class Certificate(models.Model):

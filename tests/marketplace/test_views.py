@@ -275,3 +275,32 @@ def test_pillow_decompression_bomb_protection_is_on():
     from PIL import Image
 
     assert Image.MAX_IMAGE_PIXELS is not None
+
+
+def test_checkout_form_is_given_its_payment_choices_and_reads_nothing(django_assert_num_queries):
+    from marketplace.forms import CheckoutForm
+
+    with django_assert_num_queries(0):
+        form = CheckoutForm({}, payment_choices=[("cash_on_delivery", "Cash on delivery")])
+        assert form.fields["payment_method"].initial == "cash_on_delivery"
+        assert not form.is_valid()
+    assert list(form.fields) == [
+        "buyer_name",
+        "buyer_phone",
+        "buyer_email",
+        "delivery_method",
+        "delivery_address",
+        "payment_method",
+    ]
+
+
+def test_route_links_follow_the_market_pages_slug(client, site_pages, shop):
+    """Links to the market's routes come from reverse_subpage, so renaming the page moves them all."""
+    market = site_pages["market"]["en"]
+    market.slug = "shop-here"
+    market.save_revision().publish()
+    html = client.get("/en/shop-here/").content.decode()
+    assert f'href="/en/shop-here/p/{shop.product_a.pk}-{shop.product_a.slug}/"' in html
+    assert 'href="/en/shop-here/cart/"' in html
+    response = client.post("/en/shop-here/cart/add/", {"product": shop.product_a.pk, "quantity": "1"})
+    assert response["Location"] == "/en/shop-here/cart/"
