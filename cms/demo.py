@@ -159,8 +159,16 @@ def _ensure_translation(source: Page, locale: Locale, fields: dict, log) -> Page
     return translated
 
 
-def seed_pages(log=print) -> dict[str, dict[str, Page]]:
-    """Returns {key: {"km": page, "en": page}} for the pages other seeders attach to."""
+def seed_pages(
+    log=print,
+    *,
+    demo_content: bool = True,
+    contact_to: str = "staff@sahakum.local",
+    contact_from: str = "no-reply@sahakum.local",
+) -> dict[str, dict[str, Page]]:
+    """Returns {key: {"km": page, "en": page}} for the pages other seeders attach to.
+    `demo_content=False` (manage.py bootstrap) builds the same tree without the demo news item
+    and the demo contact details in the site settings."""
     km, _ = Locale.objects.get_or_create(language_code="km")
     en, _ = Locale.objects.get_or_create(language_code="en")
     root = _ensure_roots(km)
@@ -292,21 +300,22 @@ def seed_pages(log=print) -> dict[str, dict[str, Page]]:
         {"title": "ព័ត៌មាន", "show_in_menus": True, "intro": "ព័ត៌មានថ្មីៗពីសហគមន៍។"},
         {"title": "News", "intro": "Recent news from the community."},
     )
-    both(
-        "news:harvest",
-        "news",
-        NewsPage,
-        "rice-harvest-market-day",
-        {
-            "title": "ថ្ងៃផ្សាររដូវច្រូតកាត់ស្រូវ",
-            "date": datetime.date(2026, 11, 2),
-            "intro": "ក្រុមអ្នកផលិតចំនួន ២៤ ក្រុម បានលក់អង្ករថ្មីដល់ភោជនីយដ្ឋាន និងសណ្ឋាគារនៅសៀមរាប។",
-        },
-        {
-            "title": "Rice-harvest market day",
-            "intro": "24 producer groups sold new-season rice to restaurants and hotels in Siem Reap.",
-        },
-    )
+    if demo_content:
+        both(
+            "news:harvest",
+            "news",
+            NewsPage,
+            "rice-harvest-market-day",
+            {
+                "title": "ថ្ងៃផ្សាររដូវច្រូតកាត់ស្រូវ",
+                "date": datetime.date(2026, 11, 2),
+                "intro": "ក្រុមអ្នកផលិតចំនួន ២៤ ក្រុម បានលក់អង្ករថ្មីដល់ភោជនីយដ្ឋាន និងសណ្ឋាគារនៅសៀមរាប។",
+            },
+            {
+                "title": "Rice-harvest market day",
+                "intro": "24 producer groups sold new-season rice to restaurants and hotels in Siem Reap.",
+            },
+        )
     both(
         "contact",
         "home",
@@ -315,8 +324,8 @@ def seed_pages(log=print) -> dict[str, dict[str, Page]]:
         {
             "title": "ទំនាក់ទំនង",
             "show_in_menus": True,
-            "to_address": "staff@sahakum.local",
-            "from_address": "no-reply@sahakum.local",
+            "to_address": contact_to,
+            "from_address": contact_from,
             "subject": "សារពីគេហទំព័រ",
             "intro": "<p>សរសេរមកយើង យើងនឹងឆ្លើយតបឆាប់ៗ។</p>",
             "thank_you_text": "<p>សូមអរគុណ។ យើងនឹងឆ្លើយតបឆាប់ៗ។</p>",
@@ -332,11 +341,13 @@ def seed_pages(log=print) -> dict[str, dict[str, Page]]:
     )
 
     settings = SiteSettings.for_site(site)
-    if not settings.contact_email:
+    if demo_content and not settings.contact_email:
         settings.contact_email = "contact@sahakum.local"
         settings.contact_phone = "063 000 000"
         settings.address = "Siem Reap, Cambodia"
+        settings.address_km = "សៀមរាប ប្រទេសកម្ពុជា"
         settings.hotline_label = "Safe House 24-hour hotline"
+        settings.hotline_label_km = "ខ្សែទូរស័ព្ទបន្ទាន់ ២៤ ម៉ោង នៃផ្ទះសុវត្ថិភាព"
         settings.hotline_number = "012 000 999"
         settings.khr_per_usd = Decimal("4100")
         settings.save()

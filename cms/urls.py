@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import health
 from cms import views as cms_views
 from marketplace.payments.views import stripe_webhook
 
@@ -13,7 +14,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("healthz", cms_views.healthz, name="healthz"),
+    # Normally answered by cms.health.HealthCheckMiddleware before routing; kept for reverse().
+    path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", cms_views.favicon, name="favicon"),
     # Outside the language prefix: Stripe posts here.
     path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
 ]
@@ -37,5 +41,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "cms.input_guard.bad_request"
+handler403 = "cms.views.permission_denied"
 handler404 = "cms.views.page_not_found"
 handler500 = "cms.views.server_error"

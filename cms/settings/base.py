@@ -19,10 +19,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# production.py sets it; seed_demo refuses to run where it is set (unless --demo-server).
+IS_PRODUCTION = False
 # A development-only fallback; production.py refuses to start without SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"  # the site's 403 page, in the reader's language
 
 INSTALLED_APPS = [
     "accounts",
@@ -61,12 +64,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz first: answered over plain HTTP for any Host (a load balancer's probe), see cms/health.py.
+    "cms.health.HealthCheckMiddleware",
+    "cms.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cms.cache.RequestMemoMiddleware",
     "cms.middleware.SiteLocaleMiddleware",
+    # security: refuse NUL in path, query or form fields with a 400 (cms/input_guard.py)
+    "cms.input_guard.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After CSRF (a hit gets its visitor's token and cookie), before the middleware whose
+    # headers a stored page keeps (clickjacking, CSP). See cms/cache.py.
+    "cms.cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -118,10 +130,26 @@ AUTH_PASSWORD_VALIDATORS = [
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Django's RedisCache, except that a Redis that is down or unreachable is a cache miss (the
+    # site gets slower, not broken): see cms/redis_cache.py. Short socket timeouts so a dead Redis
+    # costs milliseconds, not the default minutes.
+    CACHES = {
+        "default": {
+            "BACKEND": "cms.redis_cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions (signed-in staff, coordinators, carts) are written to the database and read through
+# the cache: a Redis restart or FLUSHDB logs nobody out and empties no cart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Anonymous page cache lifetime in seconds; 0 turns it off (cms/cache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# What every page repeats (menu, language links, site settings), purged with the pages.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
 
 # Internationalisation: Khmer first, English second. LANGUAGE_CODE must be set before the first
 # migration, because Wagtail creates the default Locale from it.
@@ -157,7 +185,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sahakum <no-reply@sahakum.local>")
-STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", "staff@sahakum.local")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Only for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (a staging server).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+# Server errors (500s, failed tasks) are mailed to these addresses: "ops@example.org,dev@example.org".
+ADMINS = [(address, address) for address in env_list("ADMINS")]
 
 # django-tasks: inline by default (no worker needed locally); production uses the database
 # backend and a worker process.
@@ -205,12 +237,36 @@ CONTENT_SECURITY_POLICY = {
 # by excluding the admin paths.
 CONTENT_SECURITY_POLICY["EXCLUDE_URL_PREFIXES"] = ["/admin/", "/django-admin/"]
 
+# Logging (docs/deployment.md, "Logs and errors"): one key=value line per record on stderr
+# (journald keeps it), timestamps in UTC, each line with the request id and user id; one line per
+# request from cms.request_log.RequestLogMiddleware (method, path, status, duration); every
+# ERROR is also mailed to ADMINS when DEBUG is off (nothing is sent while ADMINS is empty).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {
+        "request_context": {"()": "cms.request_log.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "line": {
+            "()": "cms.request_log.UTCFormatter",
+            "format": "%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s "
+            "user_id=%(user_id)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["request_context"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own defaults would print twice and mail twice; everything goes through root.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         # Every inline task and page publish would otherwise print a line.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},

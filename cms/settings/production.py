@@ -1,5 +1,5 @@
 """Production: PostgreSQL, Redis, S3-compatible media, whitenoise, strict security headers.
-Refuses to start without SECRET_KEY."""
+Refuses to start without the variables in REQUIRED_ENV (docs/deployment.md lists them all)."""
 
 import os
 
@@ -8,9 +8,26 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F401,F403
 from .base import CONTENT_SECURITY_POLICY, env_bool, env_list
 
+IS_PRODUCTION = True
+# Without these the site would run with an invented key, refuse every request, use SQLite, keep
+# a separate cache per process, or mail customers links to http://127.0.0.1:8000.
+REQUIRED_ENV = [
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "WAGTAILADMIN_BASE_URL",
+    "DEFAULT_FROM_EMAIL",
+]
+_missing = [name for name in REQUIRED_ENV if not os.environ.get(name, "").strip()]
+if _missing:
+    raise ImproperlyConfigured(
+        "These variables must be set in the environment for production: "
+        + ", ".join(_missing)
+        + " (see docs/deployment.md; manage.py and gunicorn read /etc/sahakum/sahakum.env or $SAHAKUM_ENV_FILE)."
+    )
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
-if not os.environ.get("SECRET_KEY"):
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
@@ -30,16 +47,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Wagtail documents are always streamed by Wagtail's /documents/<id>/<name> view after its
+# privacy check, never by a direct or redirected file URL (docs/deployment.md, "Media").
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    # S3-compatible media (credentials come from the standard AWS_* variables).
+    # S3-compatible media (credentials come from the standard AWS_* variables), needed as soon
+    # as there is more than one app server. Image URLs are plain (unsigned) URLs: a signed URL
+    # would expire while a cached page still shows it. The bucket's policy makes only `images/`
+    # publicly readable; documents and original uploads stay private (streamed by the app).
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "default_acl": None,
-            "querystring_auth": True,
+            "querystring_auth": False,
+            "file_overwrite": False,
         },
     }
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend")}}
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -11,6 +11,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-for-checks-only-9f8e7d6c",
     "ALLOWED_HOSTS": "sahakum.example.org",
     "DATABASE_URL": "sqlite:///" + str(ROOT / "unused-check.sqlite3"),
+    "REDIS_URL": "redis://127.0.0.1:6379/15",
+    "WAGTAILADMIN_BASE_URL": "https://sahakum.example.org",
+    "DEFAULT_FROM_EMAIL": "Sahakum <no-reply@sahakum.example.org>",
 }
 
 
@@ -20,6 +23,7 @@ def _manage(*args, env):
         for key, value in os.environ.items()
         if key not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
+    base["SAHAKUM_ENV_FILE"] = ""  # never this machine's /etc/sahakum/sahakum.env
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
     )
@@ -35,7 +39,22 @@ def test_production_refuses_to_start_without_secret_key():
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECRET_KEY"}
     result = _manage("check", env=env)
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert "must be set in the environment for production: SECRET_KEY (" in result.stderr
+
+
+def test_production_names_every_missing_required_variable():
+    required = [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "WAGTAILADMIN_BASE_URL",
+        "DEFAULT_FROM_EMAIL",
+    ]
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key not in required}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "production: " + ", ".join(required) + " (" in result.stderr
 
 
 def test_production_sends_security_headers():

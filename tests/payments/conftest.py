@@ -11,6 +11,29 @@ from tests.factories.marketplace import OrderFactory
 WEBHOOK_SECRET = "whsec_test_secret"
 
 
+@pytest.fixture(autouse=True)
+def every_khqr_verified_by_nbc_sdk(monkeypatch):
+    """Every KHQR payload a payment test builds is also checked by NBC's SDK (through node)
+    when the test ends: it must say isValid. Without node/node_modules this check is skipped
+    (tests/payments/khqr_sdk.py says why); CI runs `npm ci`, so it runs there."""
+    from marketplace.payments import khqr
+    from tests.payments.khqr_sdk import sdk_missing_reason, sdk_verify
+
+    built: list[str] = []
+    original = khqr.build_payload
+
+    def recording(**kwargs):
+        payload = original(**kwargs)
+        built.append(payload)
+        return payload
+
+    monkeypatch.setattr(khqr, "build_payload", recording)
+    yield built
+    if built and not sdk_missing_reason():
+        results = sdk_verify(*built)
+        assert [r["qr"] for r in results if not r["isValid"]] == [], "NBC's SDK refused a KHQR we built"
+
+
 @pytest.fixture
 def stripe_settings(settings):
     settings.STRIPE_SECRET_KEY = "sk_test_sahakum"
@@ -61,3 +84,10 @@ def stripe_double():
     from tests.payments.stripe_double import shared_stripe_double
 
     return shared_stripe_double()
+
+
+def card_pay(order, token):
+    """The card form's server side, through the provider registry as the view calls it."""
+    from marketplace.payments.providers import get_provider
+
+    return get_provider(order.payment_method).pay(order=order, data={"token": token})

@@ -16,9 +16,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+        parser.add_argument(
+            "--demo-server",
+            action="store_true",
+            help="Run with production settings: this server is a public demo and its accounts may have a known password.",
+        )
 
-    def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
+    def handle(self, *args, force=False, demo_server=False, **options):
+        if getattr(settings, "IS_PRODUCTION", False) and not demo_server:
+            raise CommandError(
+                "seed_demo creates accounts with a published password; refusing with production settings "
+                "(--force is not enough). For the real site run `manage.py bootstrap`; on a public demo server "
+                "pass --demo-server."
+            )
+        if not settings.DEBUG and not force and not demo_server:
             raise CommandError("seed_demo creates public demo accounts; refusing with DJANGO_DEBUG off (use --force).")
         log = self.stdout.write
         with transaction.atomic():
