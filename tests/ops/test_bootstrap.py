@@ -45,7 +45,7 @@ def small_gazetteer(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_bootstrap_builds_a_working_site_without_demo_accounts(client, monkeypatch, small_gazetteer):
+def test_bootstrap_builds_a_working_site_without_demo_accounts(client, monkeypatch, small_gazetteer, empty_site):
     from marketplace.models import Category
     from networks.models import Network, Village
     from training.models import CourseIndexPage
