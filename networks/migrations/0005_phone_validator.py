@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("networks", "0003_role_permissions"),
+        ("networks", "0004_registry_aware_log_entry"),
     ]
 
     operations = [
