@@ -11,6 +11,7 @@ from accounts import phone
 from marketplace.exceptions import CheckoutError
 from networks.exceptions import ImportRejected
 from networks.services import members_import
+from tests.accounts.test_auth import _request
 from tests.factories.accounts import PASSWORD
 from tests.factories.marketplace import ProductFactory, place_order
 from tests.factories.networks import VillageFactory
@@ -54,8 +55,8 @@ def test_sign_in_by_any_spelling_but_not_by_a_non_number(make_user):
     user = make_user(username="chenda", phone="+855 12 999 001")
     user.refresh_from_db()
     assert user.phone == "012999001"
-    assert authenticate(username="855-12-999-001", password=PASSWORD) == user
-    assert authenticate(username=NOT_A_NUMBER, password=PASSWORD) is None
+    assert authenticate(_request(), username="855-12-999-001", password=PASSWORD) == user
+    assert authenticate(_request(), username=NOT_A_NUMBER, password=PASSWORD) is None
 
 
 @pytest.mark.django_db
