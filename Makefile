@@ -37,7 +37,7 @@ demo: seed ## Install, migrate, seed and serve the demo on http://127.0.0.1:8000
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 localstripe: install-test ## Stripe double on 127.0.0.1:8420 for card payments in the demo (see README)
-	$(PY) manage.py payments_localstripe --port 8420
+	PORT=$(PORT) $(PY) manage.py payments_localstripe --port 8420
 
 serve: install ## Serve without seeding
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -59,8 +59,8 @@ format: install-test ## Apply ruff fixes and formatting
 	$(PY) -m ruff format .
 
 messages: install ## Refresh the Khmer catalog and compile it (needs gettext)
-	$(PY) manage.py makemessages -l km --ignore=.venv --ignore=staticfiles --ignore=bench --no-obsolete
-	$(PY) manage.py compilemessages -l km --ignore=.venv
+	$(PY) manage.py makemessages -l km --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=node_modules --no-obsolete
+	$(PY) manage.py compilemessages -l km --ignore=.venv --ignore=node_modules
 
 bench: install-test ## Run the benchmarks and rewrite bench/RESULTS.md
 	$(PY) bench/run.py

@@ -11,5 +11,5 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=SignInForm),
         name="login",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
 ]

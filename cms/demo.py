@@ -345,7 +345,9 @@ def seed_pages(
         settings.contact_email = "contact@sahakum.local"
         settings.contact_phone = "063 000 000"
         settings.address = "Siem Reap, Cambodia"
+        settings.address_km = "សៀមរាប ប្រទេសកម្ពុជា"
         settings.hotline_label = "Safe House 24-hour hotline"
+        settings.hotline_label_km = "ខ្សែទូរស័ព្ទបន្ទាន់ ២៤ ម៉ោង នៃផ្ទះសុវត្ថិភាព"
         settings.hotline_number = "012 000 999"
         settings.khr_per_usd = Decimal("4100")
         settings.save()

@@ -10,7 +10,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BodyBlock, ServiceBlock
@@ -22,12 +22,15 @@ class SiteSettings(BaseSiteSetting):
     """Contact details, hotlines and the exchange rate that staff keep up to date."""
 
     organisation_name = models.CharField(_("organisation name"), max_length=120, default="Sahakum")
+    organisation_name_km = models.CharField(_("organisation name (Khmer)"), max_length=120, default="សហគមន៍")
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     address = models.TextField(_("address"), blank=True)
+    address_km = models.TextField(_("address (Khmer)"), blank=True)
     hotline_label = models.CharField(
         _("hotline label"), max_length=120, blank=True, help_text=_("Shown on the Safe House page and footer.")
     )
+    hotline_label_km = models.CharField(_("hotline label (Khmer)"), max_length=120, blank=True)
     hotline_number = models.CharField(_("hotline number"), max_length=30, blank=True)
     quick_exit_url = models.URLField(
         _("quick exit address"),
@@ -47,14 +50,21 @@ class SiteSettings(BaseSiteSetting):
         MultiFieldPanel(
             [
                 FieldPanel("organisation_name"),
+                FieldPanel("organisation_name_km"),
                 FieldPanel("contact_email"),
                 FieldPanel("contact_phone"),
                 FieldPanel("address"),
+                FieldPanel("address_km"),
             ],
             heading=_("Contact"),
         ),
         MultiFieldPanel(
-            [FieldPanel("hotline_label"), FieldPanel("hotline_number"), FieldPanel("quick_exit_url")],
+            [
+                FieldPanel("hotline_label"),
+                FieldPanel("hotline_label_km"),
+                FieldPanel("hotline_number"),
+                FieldPanel("quick_exit_url"),
+            ],
             heading=_("Hotline and safety"),
         ),
         FieldPanel("khr_per_usd"),
@@ -62,6 +72,31 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    def localized(self, field: str) -> str:
+        """The Khmer text of a field (`<field>_km`) on Khmer pages, the other one elsewhere; Khmer
+        pages fall back to English only when staff left the Khmer text empty."""
+        from django.utils import translation
+
+        if (translation.get_language() or "").startswith("km"):
+            return getattr(self, f"{field}_km", "") or getattr(self, field)
+        return getattr(self, field)
+
+    @classmethod
+    def for_request(cls, request):
+        """Public pages read the settings from the fragment cache (purged when they are saved,
+        cms/cache.py); the admin keeps reading the database through for_site()."""
+        from .cache import fragment
+
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request, attr_name):
+            site = Site.find_for_request(request)
+            if site is None:
+                return super().for_request(request)
+            instance = fragment(f"settings:{cls._meta.label_lower}:{site.pk}", (), lambda: cls.for_site(site))
+            instance._request = request
+            setattr(request, attr_name, instance)
+        return getattr(request, attr_name)
 
 
 class SegmentedSearchMixin:
@@ -121,7 +156,17 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Each app contributes its own section (featured products, upcoming sessions, network
         # figures) through the `sahakum_home_sections` hook: a callable(request) -> HTML.
-        context["home_sections"] = [section(request) for section in hooks.get_hooks("sahakum_home_sections")]
+        # Kept in the fragment cache until products, sessions or registry figures change
+        # (cms/cache.py); the date is in the key, so "upcoming" turns over at midnight.
+        from django.utils import timezone, translation
+
+        from .cache import TAG_CATALOG, TAG_REGISTRY, TAG_SESSIONS, fragment
+
+        context["home_sections"] = fragment(
+            f"home-sections:{self.pk}:{translation.get_language()}:{timezone.localdate()}",
+            (TAG_CATALOG, TAG_SESSIONS, TAG_REGISTRY),
+            lambda: [section(request) for section in hooks.get_hooks("sahakum_home_sections")],
+        )
         return context
 
     class Meta:

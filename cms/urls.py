@@ -16,6 +16,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # Normally answered by cms.health.HealthCheckMiddleware before routing; kept for reverse().
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", cms_views.favicon, name="favicon"),
     # Outside the language prefix: Stripe posts here.
     path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
 ]
@@ -39,5 +41,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "cms.input_guard.bad_request"
+handler403 = "cms.views.permission_denied"
 handler404 = "cms.views.page_not_found"
 handler500 = "cms.views.server_error"

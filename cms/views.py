@@ -1,9 +1,12 @@
 from django.core.paginator import Paginator
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Locale, Page
 
+from .input_guard import search_words
 from .khmer import segment
 
 SEARCH_PAGE_SIZE = 20
@@ -13,7 +16,7 @@ def search(request):
     """Site search across pages in the current language, plus whatever other apps register
     with the `sahakum_search_results` hook (products, courses). Personal data is never
     searchable here."""
-    query = (request.GET.get("q") or "").strip()[:200]
+    query = search_words(request.GET.get("q"))
     page_results = Page.objects.none()
     extra_results = []
     if query:
@@ -34,6 +37,19 @@ def search(request):
             "page_title": _("Search"),
         },
     )
+
+
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the site's 403 page in the reader's language, not Django's bare one."""
+    return render(request, "403.html", {"csrf_failure": True}, status=403)
 
 
 def page_not_found(request, exception=None):

@@ -1,20 +1,21 @@
-"""The product form in the Wagtail admin: staff moderation follows Product.STAFF_TRANSITIONS and
-stamps the first publication."""
+"""Admin forms: the product form (staff moderation follows Product.STAFF_TRANSITIONS and stamps
+the first publication) and the inquiry reply form."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.models import get_all_child_relations
 from wagtail.admin.forms import WagtailAdminModelForm
+
+from networks.models import Group, Member
+
+from .permissions import is_market_staff
+from .querysets import shop_group_ids
 
 
 class ProductAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from networks.models import Group, Member
-
-        from .querysets import shop_group_ids
-        from .viewsets import is_market_staff
-
         user = self.for_user
         if user is not None and not is_market_staff(user):
             # Anyone else given admin access lists products only in their own groups.
@@ -46,7 +47,18 @@ class ProductAdminForm(WagtailAdminModelForm):
         else:
             # Stock is read-only here (orders reserve it while the form is open; groups change
             # it in My shop under the checkout lock): never write it back from the form.
+            # update_fields must name the child relations too (modelcluster commits only those
+            # listed), or edited photos would never be saved.
             fields = [f.name for f in product._meta.concrete_fields if not f.primary_key and f.name != "stock"]
+            fields += [relation.get_accessor_name() for relation in get_all_child_relations(product)]
             product.save(update_fields=fields)
         self.save_m2m()
         return product
+
+
+class InquiryReplyForm(WagtailAdminModelForm):
+    """Only the reply is written from this form (services.inquiry_reply saves it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply"].required = True

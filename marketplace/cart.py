@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from . import money
 from .models import Product
 from .services import CartLine, quantity_problem
 
@@ -28,7 +29,8 @@ class CartItem:
 
     @property
     def line_total(self) -> Decimal:
-        return (self.product.price * self.quantity).quantize(Decimal("0.01"))
+        """The same rounding as the order (marketplace.money): 1.25 × 0.5 → 0.63."""
+        return money.line_total(self.product.price, self.quantity)
 
 
 class Cart:
@@ -102,6 +104,10 @@ class Cart:
         if missing:
             self._save()
         return items
+
+    @staticmethod
+    def total(items: list[CartItem]) -> Decimal:
+        return money.order_total(item.line_total for item in items)
 
     def cart_lines(self) -> list[CartLine]:
         return [

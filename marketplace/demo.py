@@ -34,6 +34,26 @@ CATEGORIES = [
     ("silk", "textiles", "សូត្រ", "Silk"),
 ]
 
+# Khmer descriptions of the demo products, by their English description.
+DESCRIPTIONS_KM = {
+    "Picked at dawn, washed, tied in bundles of about 500 g.": "បេះពេលព្រលឹម លាងស្អាត ចងជាបាច់ប្រហែល ៥០០ ក្រាម។",
+    "Crisp cucumbers grown without chemical pesticides.": "ត្រសក់ស្រួយ ដាំដោយគ្មានថ្នាំសម្លាប់សត្វល្អិតគីមី។",
+    "Hot red chillies, sold by the half kilo.": "ម្ទេសក្រហមហិរ លក់កន្លះគីឡូ។",
+    "Fragrant Cambodian jasmine rice from this season's harvest.": "អង្ករផ្កាម្លិះខ្មែរក្រអូប ពីការប្រមូលផលរដូវនេះ។",
+    "50 kg sacks of whole-grain red rice.": "អង្ករក្រហមសម្រូប បាវ ៥០ គីឡូក្រាម។",
+    "Sweet mangoes from village orchards.": "ស្វាយផ្អែម ពីចម្ការក្នុងភូមិ។",
+    "One hand of about 12 bananas.": "ចេកមួយស្និត ប្រហែល ១២ ផ្លែ។",
+    "Free-range chickens, about 1.5 kg each, sold live or prepared on request.": "មាន់ស្រែចិញ្ចឹមលែង ប្រហែល ១,៥ គីឡូក្រាមក្នុងមួយក្បាល លក់រស់ ឬរៀបចំតាមការស្នើសុំ។",
+    "Collected daily.": "ប្រមូលរាល់ថ្ងៃ។",
+    "Black Kampot pepper (GI), sun-dried.": "ម្រេចខ្មៅកំពត (សម្គាល់ភូមិសាស្ត្រ) ហាលថ្ងៃ។",
+    "Pure palm sugar cakes, cooked over wood fire.": "ស្ករត្នោតសុទ្ធជាដុំ ចម្អិនលើភ្លើងអុស។",
+    "Fermented fish paste in 500 g jars.": "ប្រហុកក្នុងដប ៥០០ ក្រាម។",
+    "Cotton checked scarf woven on a village loom, 160 × 60 cm.": "ក្រមាកប្បាសក្រឡាចត្រង្គ ត្បាញលើកីក្នុងភូមិ ១៦០ × ៦០ សង់ទីម៉ែត្រ។",
+    "Fine silk krama in natural dyes.": "ក្រមាសូត្រល្អ ជ្រលក់ពណ៌ធម្មជាតិ។",
+    "Traditional ikat silk, sold by the metre.": "សូត្រហូលបុរាណ លក់ជាម៉ែត្រ។",
+    "Next harvest in three weeks: send an inquiry.": "ការប្រមូលផលបន្ទាប់ក្នុងរយៈពេលបីសប្តាហ៍៖ សូមផ្ញើសំណួរ។",
+}
+
 # category, Khmer title, English title, unit, price, stock, minimum, description (en), colour, pattern
 PRODUCTS = [
     (
@@ -278,9 +298,9 @@ def _fallback_groups(log) -> None:
             f"Producers of {village.name_en}",
             "village",
             village,
-            "Skills Center, Phnum Trung Bat",
+            "មជ្ឈមណ្ឌលបណ្តុះបណ្តាលជំនាញ ភូមិភ្នំត្រង់បាត",
         ),
-        ("សហគមន៍អ្នកផលិតកំពង់ថ្កូវ", "Kampong Thkouv commune producers", "commune", None, "Kampong Thkouv commune hall"),
+        ("សហគមន៍អ្នកផលិតកំពង់ថ្កូវ", "Kampong Thkouv commune producers", "commune", None, "សាលាឃុំកំពង់ថ្កូវ"),
     ]
     names = [("សុភា", "Sophea"), ("ចន្ទា", "Chanda"), ("ស្រីមុំ", "Sreymom"), ("បូផា", "Bopha"), ("ធីតា", "Thida")]
     for index, (km, en, level, group_village, point) in enumerate(plans):
@@ -370,6 +390,7 @@ def _products(categories, groups, users, log) -> list[Product]:
                 category=categories[slug],
                 title_km=km,
                 title_en=en,
+                description_km=DESCRIPTIONS_KM.get(description, ""),
                 description_en=description,
                 unit=unit,
                 price=Decimal(price),

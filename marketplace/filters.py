@@ -64,6 +64,30 @@ class ProductFilter(django_filters.FilterSet):
         model = Product
         fields = ["q", "category", "group", "province", "district", "price_min", "price_max", "in_stock"]
 
+    @property
+    def form(self):
+        """The form, its choice lists read from the fragment cache (purged when categories or
+        groups change) instead of four queries per catalog view."""
+        form = super().form
+        if not getattr(form, "_cached_choices", False):
+            from django.utils import translation
+
+            from cms.cache import TAG_CATALOG, TAG_REGISTRY, fragment
+
+            names = ("category", "group", "province", "district")
+
+            def compute():
+                return {
+                    name: [(str(value), str(label)) for value, label in form.fields[name].choices] for name in names
+                }
+
+            choices = fragment(f"catalog-choices:{translation.get_language()}", (TAG_CATALOG, TAG_REGISTRY), compute)
+            for name in names:
+                # Plain ChoiceField setter: django-filter's would wrap the list in a model iterator.
+                forms.ChoiceField.choices.__set__(form.fields[name], choices[name])
+            form._cached_choices = True
+        return form
+
     def filter_keyword(self, queryset, name, value):
         return queryset.search(value) if value and value.strip() else queryset
 

@@ -112,6 +112,11 @@ class InquiryForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the product page beside the add-to-cart form: ids of its own (both have a quantity).
+        kwargs.setdefault("auto_id", "id_inquiry_%s")
+        super().__init__(*args, **kwargs)
+
 
 class InquiryReplyForm(forms.Form):
     reply = forms.CharField(label=_("Your reply"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -18,14 +18,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.models import Orderable, Page
 
 from cms.khmer import segment
 
-from .admin_forms import ProductAdminForm
 from .exceptions import InvalidTransition
+from .payments.methods import PAID_ON_HANDOVER, Method
 from .querysets import InquiryQuerySet, OrderQuerySet, ProductQuerySet
 
 ZERO = Decimal("0")
@@ -205,23 +205,7 @@ class Product(ClusterableModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     objects = ProductQuerySet.as_manager()
-    base_form_class = ProductAdminForm
-
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("producer"), FieldPanel("group"), FieldPanel("category")], heading=_("Producer and category")
-        ),
-        FieldPanel("title_km"),
-        FieldPanel("title_en"),
-        FieldPanel("description_km"),
-        FieldPanel("description_en"),
-        FieldRowPanel([FieldPanel("unit"), FieldPanel("price")]),
-        # Read-only: checkouts reserve stock while an editor has the form open; the group sets
-        # it in My shop (services.product_set_stock, under the checkout lock).
-        FieldRowPanel([FieldPanel("stock", read_only=True), FieldPanel("minimum_order"), FieldPanel("available_from")]),
-        FieldPanel("status"),
-        InlinePanel("photos", label=_("Photos"), max_num=6),
-    ]
+    # Admin panels and form: viewsets.ProductViewSet.
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -350,7 +334,8 @@ class Order(models.Model):
         REFUNDED = "refunded", _("Refunded")
 
     TRANSITIONS = {
-        Status.PENDING_PAYMENT: {Status.PAID, Status.CANCELLED},
+        # → confirmed: the buyer switched an unpaid order to cash (paid when the goods change hands).
+        Status.PENDING_PAYMENT: {Status.PAID, Status.CONFIRMED, Status.CANCELLED},
         Status.PAID: {Status.CONFIRMED, Status.READY, Status.CANCELLED, Status.REFUNDED},
         Status.CONFIRMED: {Status.PAID, Status.READY, Status.CANCELLED},
         Status.READY: {Status.DELIVERED},
@@ -366,15 +351,8 @@ class Order(models.Model):
         PICKUP = "pickup", _("Pick up at the group's collection point")
         DELIVERY = "delivery", _("Delivery to my address")
 
-    class PaymentMethod(models.TextChoices):
-        CASH_ON_DELIVERY = "cash_on_delivery", _("Cash on delivery")
-        PAY_AT_PICKUP = "pay_at_pickup", _("Pay at pickup")
-        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
-        KHQR = "khqr", _("KHQR (Bakong)")
-        STRIPE = "stripe", _("Card")
-
-    # Methods paid in cash when the goods change hands: the order is confirmed at once.
-    OFFLINE_METHODS = {PaymentMethod.CASH_ON_DELIVERY, PaymentMethod.PAY_AT_PICKUP}
+    # The methods are defined once, in marketplace.payments.methods.
+    PaymentMethod = Method
 
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
     access_token = models.CharField(max_length=64, editable=False, default="")
@@ -393,6 +371,8 @@ class Order(models.Model):
     delivery_address = models.TextField(_("delivery address"), blank=True)
     payment_method = models.CharField(_("payment method"), max_length=30, choices=PaymentMethod.choices)
     currency = models.CharField(_("currency"), max_length=3)
+    # The language the buyer ordered in: emails and their links go to her in it.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="km")
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=ZERO)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
@@ -417,9 +397,16 @@ class Order(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        """The buyer's order page; the token in the address is what proves it is theirs."""
-        url = reverse("marketplace:order_detail", kwargs={"reference": self.reference})
+        return self.token_url("marketplace:order_detail")
+
+    def token_url(self, view_name: str = "marketplace:order_detail") -> str:
+        """The one place that builds a link to one of the buyer's order pages (order, receipt,
+        payment pages): the token in the address is what proves the order is hers."""
+        url = reverse(view_name, kwargs={"reference": self.reference})
         return f"{url}?token={self.access_token}"
+
+    def get_receipt_url(self) -> str:
+        return self.token_url("payments:receipt")
 
     def token_matches(self, token: str | None) -> bool:
         return bool(token) and secrets.compare_digest(str(token), self.access_token)
@@ -439,8 +426,9 @@ class Order(models.Model):
         return self.status in self.OPEN_STATUSES
 
     @property
-    def is_offline_payment(self) -> bool:
-        return self.payment_method in self.OFFLINE_METHODS
+    def is_paid_on_handover(self) -> bool:
+        """Cash on delivery or at pickup: confirmed at checkout, each group collects its part."""
+        return self.payment_method in PAID_ON_HANDOVER
 
 
 class Fulfilment(models.Model):

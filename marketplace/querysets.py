@@ -67,8 +67,13 @@ class ProductQuerySet(models.QuerySet):
 
         from .models import ProductPhoto
 
-        images = get_image_model().objects.prefetch_renditions(*CARD_RENDITIONS)
-        photos = ProductPhoto.objects.order_by("sort_order", "pk").prefetch_related(Prefetch("image", queryset=images))
+        # Photo and image in one join; their card renditions in one more query.
+        renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=CARD_RENDITIONS)
+        photos = (
+            ProductPhoto.objects.order_by("sort_order", "pk")
+            .select_related("image")
+            .prefetch_related(Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions"))
+        )
         return self.select_related(
             "category", "group__village__commune__district", "group__commune__district"
         ).prefetch_related(Prefetch("photos", queryset=photos))
@@ -115,6 +120,14 @@ class OrderQuerySet(models.QuerySet):
 
     def expired_unpaid(self, now):
         return self.filter(status="pending_payment", expires_at__isnull=False, expires_at__lte=now)
+
+    def awaiting_payment(self):
+        """Orders whose money someone still has to record: not cancelled, not paid in full, and
+        not paid by card (Stripe confirms those itself). Order.paid_at is set once the captured
+        payments cover the total (marketplace.payments.settle)."""
+        return self.filter(
+            status__in=["pending_payment", "confirmed", "ready", "delivered"], paid_at__isnull=True
+        ).exclude(payment_method="stripe")
 
 
 class InquiryQuerySet(models.QuerySet):

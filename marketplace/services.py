@@ -9,22 +9,24 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import normalise_phone
+from cms import cache as page_cache
 
-from . import notifications
+from . import money, notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
 from .models import Fulfilment, Inquiry, Order, OrderLine, Product
+from .payments.methods import PAID_ON_HANDOVER
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,12 @@ def _new_reference() -> str:
         reference = "SK-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
         if not Order.objects.filter(reference=reference).exists():
             return reference
+
+
+def _order_language() -> str:
+    """The language the buyer is ordering in: her emails and links will use it."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
 
 
 def quantity_problem(product: Product, quantity: Decimal) -> str | None:
@@ -153,7 +161,7 @@ def order_place(
             raise CheckoutError(problems)
 
         now = timezone.now()
-        offline = payment_method in Order.OFFLINE_METHODS
+        offline = payment_method in PAID_ON_HANDOVER
         order = Order.objects.create(
             reference=_new_reference(),
             buyer=buyer if buyer is not None and buyer.is_authenticated else None,
@@ -164,19 +172,20 @@ def order_place(
             delivery_address=delivery_address if delivery_method == Order.DeliveryMethod.DELIVERY else "",
             payment_method=payment_method,
             currency=settings.MARKET_CURRENCY,
+            language=_order_language(),
             status=Order.Status.CONFIRMED if offline else Order.Status.PENDING_PAYMENT,
             expires_at=None if offline else now + unpaid_order_ttl(),
         )
         lines_by_group: dict[int, list[Product]] = defaultdict(list)
         for product in products:
             lines_by_group[product.group_id].append(product)
-        total = Decimal("0")
+        subtotals: list[Decimal] = []
         for group_id in sorted(lines_by_group):
             fulfilment = Fulfilment.objects.create(order=order, group_id=group_id)
-            subtotal = Decimal("0")
+            line_totals: list[Decimal] = []
             for product in lines_by_group[group_id]:
                 quantity = wanted[product.pk].quantity
-                line_total = (product.price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+                line_total = money.line_total(product.price, quantity, order.currency)
                 OrderLine.objects.create(
                     order=order,
                     fulfilment=fulfilment,
@@ -188,12 +197,13 @@ def order_place(
                     line_total=line_total,
                 )
                 Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity)
-                subtotal += line_total
-            fulfilment.subtotal = subtotal
+                line_totals.append(line_total)
+            fulfilment.subtotal = money.order_total(line_totals, order.currency)
             fulfilment.save(update_fields=["subtotal"])
-            total += subtotal
-        order.total = total
+            subtotals.append(fulfilment.subtotal)
+        order.total = money.order_total(subtotals, order.currency)
         order.save(update_fields=["total"])
+        page_cache.purge_products([product.pk for product in products], {product.category_id for product in products})
         transaction.on_commit(lambda: notifications.order_placed(order.pk))
     return order
 
@@ -207,6 +217,9 @@ def _release_stock(order: Order) -> None:
     list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", flat=True))
     for product_id in sorted(quantities):
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantities[product_id])
+    page_cache.purge_products(
+        quantities, Product.objects.filter(pk__in=quantities).values_list("category_id", flat=True)
+    )
 
 
 def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:

@@ -5,6 +5,7 @@ URLs live under the page (/km/market/…)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Case, Q, Subquery, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -65,15 +66,23 @@ def _published_product(product_id: int) -> Product:
     return product
 
 
-def product_detail(request, page: MarketPage, product_id: int, inquiry_form=None, cart_form=None, status=200):
-    product = _published_product(product_id)
-    related = (
+def _published_product_and_related(product_id: int) -> tuple[Product, list[Product]]:
+    """The product and the newest others of its category in one query (their photos and
+    renditions in two more), the product first."""
+    category = Product.objects.filter(pk=product_id).values("category_id")
+    rows = list(
         Product.objects.published()
         .for_cards()
-        .filter(category_id=product.category_id)
-        .exclude(pk=product.pk)
-        .order_by("-created_at")[:RELATED_COUNT]
+        .filter(Q(pk=product_id) | Q(category_id=Subquery(category)))
+        .order_by(Case(When(pk=product_id, then=0), default=1), "-created_at", "-pk")[: RELATED_COUNT + 1]
     )
+    if not rows or rows[0].pk != product_id:
+        raise Http404
+    return rows[0], rows[1:]
+
+
+def product_detail(request, page: MarketPage, product_id: int, inquiry_form=None, cart_form=None, status=200):
+    product, related = _published_product_and_related(product_id)
     return _render(
         request,
         page,
@@ -134,7 +143,7 @@ def _cart_context(cart: Cart):
     return {
         "items": items,
         "items_by_group": list(groups.items()),
-        "cart_total": sum((item.line_total for item in items), start=0),
+        "cart_total": Cart.total(items),
         "has_problems": any(item.problem for item in items),
         "price_changes": [item for item in items if item.price_changed],
     }

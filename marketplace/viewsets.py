@@ -1,87 +1,33 @@
 """Wagtail admin screens: staff moderate products and manage orders, fulfilments and
 inquiries, with filters, CSV/XLSX export and inspect views.
 
-Object scope: Wagtail 8.0.1's generic edit/delete/inspect views check only model-level
-permissions, so every view here narrows the listing (get_base_queryset) and the object lookup
-(get_object) to the user's producer groups unless the user is staff (Editor/Administrator).
-Orders are never created or deleted here: stock is reserved and released by the services."""
+Every screen of a scoped model follows its permission policy (permissions.py) through
+accounts.admin_views: market staff reach every record, anyone else given admin access only the
+records of their producer groups. Orders are never created or deleted here (stock is reserved and
+released by the services); order and fulfilment statuses move only through the actions below,
+and inquiries are answered only through `services.inquiry_reply`."""
 
 import django_filters
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.log_actions import log
 
-from accounts.roles import ADMINISTRATOR, EDITOR, has_role
+from accounts.admin_views import ScopedEditView, ScopedIndexView, ScopedModelViewSet, object_for
 from networks.models import Group
 
+from .admin_forms import InquiryReplyForm, ProductAdminForm
 from .exceptions import InvalidTransition, MarketplaceError
 from .models import Category, Fulfilment, Inquiry, Order, Product
-from .querysets import shop_group_ids
-from .services import fulfilment_set_status, order_cancel, order_complete
-
-
-def is_market_staff(user) -> bool:
-    return has_role(user, EDITOR, ADMINISTRATOR)
-
-
-class GroupScopedMixin:
-    """Limit a generic view to the user's producer groups (staff see everything)."""
-
-    group_lookup = "group_id__in"
-
-    def scope(self, queryset):
-        user = self.request.user
-        if is_market_staff(user):
-            return queryset
-        return queryset.filter(**{self.group_lookup: shop_group_ids(user)}).distinct()
-
-    def get_base_queryset(self):
-        return self.scope(super().get_base_queryset())
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset) if queryset is not None else super().get_object()
-        if not self.scope(type(obj)._default_manager.filter(pk=obj.pk)).exists():
-            raise Http404
-        return obj
-
-
-def scoped_views(lookup: str) -> dict:
-    """Index/edit/delete/inspect view classes that apply GroupScopedMixin with this lookup."""
-    attrs = {"group_lookup": lookup}
-    return {
-        "index_view_class": type("ScopedIndexView", (GroupScopedMixin, generic.IndexView), attrs),
-        "edit_view_class": type("ScopedEditView", (GroupScopedMixin, generic.EditView), attrs),
-        "delete_view_class": type("ScopedDeleteView", (GroupScopedMixin, generic.DeleteView), attrs),
-        "inspect_view_class": type("ScopedInspectView", (GroupScopedMixin, generic.InspectView), attrs),
-    }
-
-
-class NoCreateDeletePolicy(ModelPermissionPolicy):
-    """Orders and fulfilments are created by checkout and never deleted (they are records)."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-register_permission_policy(Order, NoCreateDeletePolicy(Order), exact_class=True)
-register_permission_policy(Fulfilment, NoCreateDeletePolicy(Fulfilment), exact_class=True)
+from .services import fulfilment_set_status, inquiry_reply, order_cancel, order_complete
 
 
 class CategoryViewSet(ModelViewSet):
@@ -108,7 +54,12 @@ class ProductFilterSet(WagtailFilterSet):
         return queryset.search(value)
 
 
-class ProductViewSet(ModelViewSet):
+class ProductIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("group", "producer", "category")
+
+
+class ProductViewSet(ScopedModelViewSet):
     model = Product
     icon = "pick"
     menu_label = _("Products")
@@ -133,16 +84,29 @@ class ProductViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     list_per_page = 50
-    # Moderation queue first: pending review, then newest.
     ordering = ["-created_at"]
-
-    def __init__(self, *args, **kwargs):
-        for name, view_class in scoped_views("group_id__in").items():
-            setattr(self, name, view_class)
-        super().__init__(*args, **kwargs)
-
-    def get_queryset(self, request):
-        return Product.objects.select_related("group", "producer", "category")
+    index_view_class = ProductIndexView
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [FieldPanel("producer"), FieldPanel("group"), FieldPanel("category")],
+                heading=_("Producer and category"),
+            ),
+            FieldPanel("title_km"),
+            FieldPanel("title_en"),
+            FieldPanel("description_km"),
+            FieldPanel("description_en"),
+            FieldRowPanel([FieldPanel("unit"), FieldPanel("price")]),
+            # Read-only: checkouts reserve stock while an editor has the form open; the group
+            # sets it in My shop (services.product_set_stock, under the checkout lock).
+            FieldRowPanel(
+                [FieldPanel("stock", read_only=True), FieldPanel("minimum_order"), FieldPanel("available_from")]
+            ),
+            FieldPanel("status"),
+            InlinePanel("photos", label=_("Photos"), max_num=6),
+        ],
+        base_form_class=ProductAdminForm,
+    )
 
 
 class OrderFilterSet(WagtailFilterSet):
@@ -154,12 +118,10 @@ class OrderFilterSet(WagtailFilterSet):
         fields = ["reference", "status", "payment_method", "delivery_method", "created_at"]
 
 
-class OrderIndexView(GroupScopedMixin, generic.IndexView):
-    group_lookup = "fulfilments__group_id__in"
-
+class OrderIndexView(ScopedIndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if self.permission_policy.user_has_permission(self.request.user, "change"):
+        if self.permission_policy.user_has_permission_for_instance(self.request.user, "change", instance):
             if instance.can_move_to(Order.Status.CANCELLED):
                 buttons.append(
                     MenuItem(
@@ -175,7 +137,7 @@ class OrderIndexView(GroupScopedMixin, generic.IndexView):
         return buttons
 
 
-class OrderViewSet(ModelViewSet):
+class OrderViewSet(ScopedModelViewSet):
     model = Order
     icon = "list-ul"
     menu_label = _("Orders")
@@ -227,22 +189,8 @@ class OrderViewSet(ModelViewSet):
     ]
     copy_view_enabled = False
 
-    def __init__(self, *args, **kwargs):
-        scoped = scoped_views("fulfilments__group_id__in")
-        self.edit_view_class = scoped["edit_view_class"]
-        self.inspect_view_class = scoped["inspect_view_class"]
-        super().__init__(*args, **kwargs)
-
-    def get_queryset(self, request):
-        return Order.objects.all()
-
     def action_view(self, request, pk, action):
-        if not self.permission_policy.user_has_permission(request.user, "change"):
-            raise PermissionDenied
-        queryset = Order.objects.all()
-        if not is_market_staff(request.user):
-            queryset = queryset.filter(fulfilments__group_id__in=shop_group_ids(request.user)).distinct()
-        order = get_object_or_404(queryset, pk=pk)
+        order = object_for(request.user, Order, pk, "change")
         if request.method == "POST":
             try:
                 if action == "cancel":
@@ -273,10 +221,13 @@ class OrderViewSet(ModelViewSet):
         ]
 
 
-class FulfilmentIndexView(GroupScopedMixin, generic.IndexView):
+class FulfilmentIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("order", "group")
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if self.permission_policy.user_has_permission(self.request.user, "change"):
+        if self.permission_policy.user_has_permission_for_instance(self.request.user, "change", instance):
             for status, label in (
                 (Fulfilment.Status.READY, _("Mark ready")),
                 (Fulfilment.Status.DELIVERED, _("Mark delivered")),
@@ -290,7 +241,7 @@ class FulfilmentIndexView(GroupScopedMixin, generic.IndexView):
         return buttons
 
 
-class FulfilmentViewSet(ModelViewSet):
+class FulfilmentViewSet(ScopedModelViewSet):
     model = Fulfilment
     icon = "clipboard-list"
     menu_label = _("Fulfilments")
@@ -304,21 +255,8 @@ class FulfilmentViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
 
-    def __init__(self, *args, **kwargs):
-        self.edit_view_class = scoped_views("group_id__in")["edit_view_class"]
-        self.inspect_view_class = scoped_views("group_id__in")["inspect_view_class"]
-        super().__init__(*args, **kwargs)
-
-    def get_queryset(self, request):
-        return Fulfilment.objects.select_related("order", "group")
-
     def move_view(self, request, pk, status):
-        if not self.permission_policy.user_has_permission(request.user, "change"):
-            raise PermissionDenied
-        queryset = Fulfilment.objects.all()
-        if not is_market_staff(request.user):
-            queryset = queryset.filter(group_id__in=shop_group_ids(request.user))
-        fulfilment = get_object_or_404(queryset, pk=pk)
+        fulfilment = object_for(request.user, Fulfilment, pk, "change")
         if request.method == "POST":
             try:
                 fulfilment_set_status(fulfilment=fulfilment, status=status, actor=request.user)
@@ -337,7 +275,18 @@ class FulfilmentViewSet(ModelViewSet):
         return super().get_urlpatterns() + [path("<int:pk>/move/<str:status>/", self.move_view, name="move")]
 
 
-class InquiryViewSet(ModelViewSet):
+class InquiryReplyView(ScopedEditView):
+    """The inquiry's edit screen answers it: the reply goes through `services.inquiry_reply`
+    (which stamps who replied and when, sets the status and notifies the trader); nothing else
+    about the inquiry is edited here."""
+
+    def save_instance(self):
+        inquiry = inquiry_reply(inquiry=self.object, reply=self.form.cleaned_data["reply"], actor=self.request.user)
+        log(instance=inquiry, action="wagtail.edit", user=self.request.user, content_changed=True)
+        return inquiry
+
+
+class InquiryViewSet(ScopedModelViewSet):
     model = Inquiry
     icon = "help"
     menu_label = _("Inquiries")
@@ -358,14 +307,19 @@ class InquiryViewSet(ModelViewSet):
         "status",
     ]
     export_filename = "inquiries"
-    form_fields = ["reply", "status"]
+    edit_view_class = InquiryReplyView
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name", read_only=True), FieldPanel("phone", read_only=True)]),
+            FieldRowPanel([FieldPanel("quantity", read_only=True), FieldPanel("wanted_by", read_only=True)]),
+            FieldPanel("message", read_only=True),
+            FieldPanel("status", read_only=True),
+            FieldPanel("reply"),
+        ],
+        base_form_class=InquiryReplyForm,
+    )
     inspect_view_enabled = True
     copy_view_enabled = False
-
-    def __init__(self, *args, **kwargs):
-        for name, view_class in scoped_views("group_id__in").items():
-            setattr(self, name, view_class)
-        super().__init__(*args, **kwargs)
 
 
 class MarketplaceViewSetGroup(ViewSetGroup):

@@ -332,7 +332,7 @@ def _plans(seeder: _Seeder) -> dict[str, tuple[list[GroupPlan], tuple[int, int]]
             n,
             w,
             (20, 65),
-            collection_point="Village pagoda" if index else "Skills Center, Phnum Trung Bat",
+            collection_point="វត្តភូមិ" if index else "មជ្ឈមណ្ឌលបណ្តុះបណ្តាលជំនាញ ភូមិភ្នំត្រង់បាត",
         )
         for index, (v, n, w) in enumerate(zip(villages, _split(243, 24), _split(199, 24), strict=True))
     ]
@@ -346,7 +346,7 @@ def _plans(seeder: _Seeder) -> dict[str, tuple[list[GroupPlan], tuple[int, int]]
             70,
             64,
             (20, 65),
-            collection_point="Kampong Thkouv commune hall",
+            collection_point="សាលាឃុំកំពង់ថ្កូវ",
         ),
         GroupPlan(
             "សហគមន៍អ្នកផលិតបាណន់",
@@ -357,7 +357,7 @@ def _plans(seeder: _Seeder) -> dict[str, tuple[list[GroupPlan], tuple[int, int]]
             67,
             60,
             (20, 65),
-            collection_point="Banan commune hall",
+            collection_point="សាលាឃុំបាណន់",
         ),
     ]
     plans["producer-group"] = (village_plans + commune_plans, (2018, 2025))

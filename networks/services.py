@@ -16,6 +16,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from accounts.models import normalise_phone, phone_validator
+from cms import cache as page_cache
 
 from .exceptions import ImportRejected
 from .models import Group, Member, Membership, Village
@@ -341,4 +342,5 @@ def _import_rows(rows: list[tuple[int, dict]], user) -> ImportResult:
     for member in members:
         member.in_sensitive_network = member.pk in sensitive
     log_protected_access(user=user, members=members, action=LOG_IMPORT)
+    page_cache.purge_registry()  # bulk_create sends no signals
     return ImportResult(members=len(members), memberships=len(memberships))

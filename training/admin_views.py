@@ -14,9 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.permissions import policy_registry
 
-from accounts import roles
+from accounts.admin_views import object_for, visible_queryset
 from networks.models import Member
 
 from . import services
@@ -46,11 +45,8 @@ def returns_403(view):
 
 
 def _session_for(request, pk: int, action: str = "change") -> CourseSession:
-    session = get_object_or_404(CourseSession.objects.select_related("course", "venue_village"), pk=pk)
-    policy = policy_registry.get_by_type(CourseSession)
-    if not policy.user_has_permission_for_instance(request.user, action, session):
-        raise PermissionDenied
-    return session
+    """The session, if the policy lets this user reach it (a 404 outside their courses)."""
+    return object_for(request.user, CourseSession.objects.select_related("course", "venue_village"), pk, action)
 
 
 @returns_403
@@ -144,21 +140,18 @@ def certificate(request, pk: int, enrolment_pk: int):
 
 
 def _matchable_members(user):
-    members = Member.objects.filter(is_anonymised=False)
-    if not roles.has_role(user, roles.SAFEGUARDING_OFFICER):
-        # Minors and members of sensitive networks are for safeguarding officers only.
-        adult_born_before = timezone.localdate().year - 18
-        members = members.exclude(memberships__group__network__is_sensitive=True).filter(
-            Q(birth_year__lt=adult_born_before) | Q(birth_year__isnull=True, date_of_birth__isnull=True)
-        )
-    return members
+    # The registry's own privacy rule: minors and members of sensitive networks only for
+    # safeguarding officers (and nobody without the registry's view permission).
+    return Member.objects.visible_to(user).filter(is_anonymised=False)
 
 
 @returns_403
 def member_match(request, pk: int):
     if not request.user.has_perm(LINK_MEMBER):
         raise PermissionDenied
-    enrolment = get_object_or_404(Enrolment.objects.select_related("session__course", "member", "village"), pk=pk)
+    enrolment = object_for(
+        request.user, Enrolment.objects.select_related("session__course", "member", "village"), pk, None
+    )
     members = _matchable_members(request.user)
     if request.method == "POST":
         member_id = request.POST.get("member")
@@ -181,12 +174,9 @@ def member_match(request, pk: int):
 
 @returns_403
 def figures(request):
-    policy = policy_registry.get_by_type(Enrolment)
-    if not policy.user_has_permission(request.user, "view"):
+    if not request.user.has_perm("training.view_enrolment"):
         raise PermissionDenied
-    enrolments = Enrolment.objects.filter(
-        pk__in=policy.instances_user_has_any_permission_for(request.user, ["view", "change"]).values("pk")
-    )
+    enrolments = Enrolment.objects.filter(pk__in=visible_queryset(request.user, Enrolment).values("pk"))
     year = request.GET.get("year", "")
     if year.isdigit():
         enrolments = enrolments.filter(session__start_date__year=int(year))

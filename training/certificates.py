@@ -9,6 +9,8 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from cms.khmer import contains_khmer
+
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "NotoSansKhmer"
 # fontTools logs every subsetting step at INFO.
@@ -39,6 +41,14 @@ def certificate_pdf(certificate, verify_url: str, language: str = "km") -> bytes
         pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
 
         def line(text, size, style="", gap=4):
+            # HarfBuzz guesses one script per line from its first letters: a Latin-first line
+            # with a Khmer run ("… at មជ្ឈមណ្ឌល… / Skills Center") would be shaped as Latin and
+            # draw bare COENG signs. Any Khmer in the line: shape it as Khmer (Latin letters
+            # pass through the Khmer shaper unchanged).
+            if contains_khmer(text):
+                pdf.set_text_shaping(True, script="khmr", language="khm")
+            else:
+                pdf.set_text_shaping(True)
             pdf.set_font(FONT_FAMILY, style, size)
             pdf.multi_cell(width, size * 0.6, text, align="C", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(gap)

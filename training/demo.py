@@ -18,7 +18,7 @@ from . import services
 from .models import Attendance, CoursePage, CourseSession, Enrolment
 from .moderation import ensure_course_moderation
 
-SKILLS_CENTER_VENUE = "មជ្ឈមណ្ឌលបណ្តុះបណ្តាលជំនាញ / Skills Center"
+SKILLS_CENTER_VENUE = "មជ្ឈមណ្ឌលបណ្តុះបណ្តាលជំនាញ"
 
 COURSES = [
     {

@@ -1,11 +1,12 @@
-"""Who may do what with sessions and enrolments.
+"""Who may do what with sessions and enrolments (Wagtail permission policies, registered in
+apps.py; the admin viewsets, the roster and the figures all ask them).
 
 A trainer manages the sessions of the courses they are assigned to (CoursePage.trainers, set by
 editors) and only those; editors and administrators (permission `training.manage_all_sessions`)
-manage every session. Wagtail's ModelPermissionPolicy only knows model permissions, so these
-policies add the per-object rule, and the admin views (viewsets.py) ask them for every object."""
+manage every session. Enrolments follow their session, except that staff who match enrolments
+to the registry (`training.link_member`) see them all."""
 
-from wagtail.permission_policies import ModelPermissionPolicy
+from accounts.permissions import ScopedModelPermissionPolicy
 
 MANAGE_ALL = "training.manage_all_sessions"
 LINK_MEMBER = "training.link_member"
@@ -15,37 +16,24 @@ def manages_all_sessions(user) -> bool:
     return user.is_active and user.has_perm(MANAGE_ALL)
 
 
-def is_assigned(user, course) -> bool:
-    return course.trainers.filter(pk=user.pk).exists()
-
-
-class CourseSessionPermissionPolicy(ModelPermissionPolicy):
-    def user_has_permission_for_instance(self, user, action, instance):
-        if not self.user_has_permission(user, action):
-            return False
-        return manages_all_sessions(user) or is_assigned(user, instance.course)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        queryset = super().instances_user_has_any_permission_for(user, actions)
+class CourseSessionPermissionPolicy(ScopedModelPermissionPolicy):
+    def scope(self, user, queryset):
         if manages_all_sessions(user):
             return queryset
         return queryset.filter(course__trainers=user).distinct()
 
 
-class EnrolmentPermissionPolicy(ModelPermissionPolicy):
-    """Trainers see the enrolments of their own sessions; staff who match enrolments to the
-    registry (`training.link_member`) and session managers see all."""
-
-    def _sees_all(self, user) -> bool:
-        return manages_all_sessions(user) or user.has_perm(LINK_MEMBER)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if not self.user_has_permission(user, action):
-            return False
-        return self._sees_all(user) or is_assigned(user, instance.session.course)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        queryset = super().instances_user_has_any_permission_for(user, actions)
-        if self._sees_all(user):
+class EnrolmentPermissionPolicy(ScopedModelPermissionPolicy):
+    def scope(self, user, queryset):
+        if manages_all_sessions(user) or user.has_perm(LINK_MEMBER):
             return queryset
         return queryset.filter(session__course__trainers=user).distinct()
+
+
+def register_policies() -> None:
+    from wagtail.permissions import register_permission_policy
+
+    from .models import CourseSession, Enrolment
+
+    register_permission_policy(CourseSession, CourseSessionPermissionPolicy(CourseSession))
+    register_permission_policy(Enrolment, EnrolmentPermissionPolicy(Enrolment))

@@ -99,8 +99,10 @@ def enrolment_detail(request, token: str):
             "manage_url": request.build_absolute_uri(),
         },
     )
-    # The private link is the key to this page: keep it out of referrers and caches.
-    response["Referrer-Policy"] = "no-referrer"
+    # The private link is the key to this page: keep it out of third-party referrers and caches.
+    # "same-origin", not "no-referrer": with no-referrer Chromium posts `Origin: null` and the
+    # CSRF check refuses the withdrawal.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -119,8 +121,9 @@ def enrolment_withdraw(request, token: str):
 
 
 def verify(request, code: str | None = None):
-    code = (code or request.GET.get("code") or "").strip().upper()
-    if code and request.GET.get("code"):
+    code = (code or request.GET.get("code") or "").strip().upper()[:64]
+    # Only something shaped like a code becomes an address (a "/" in it cannot be reversed).
+    if code and request.GET.get("code") and code.isalnum():
         return redirect("training:verify", code=code)
     certificate = None
     if code:

@@ -1,17 +1,16 @@
 """Wagtail admin screens for sessions and enrolments.
 
-Wagtail 8.0.1's generic edit/delete/inspect/history views check model permissions only, so each
-of them here looks the object up through the permission policy (a trainer gets 403 on a session
-of a course they are not assigned to), and the listings show only what the policy allows."""
+Every generic view follows the permission policies in permissions.py (accounts.admin_views): a
+trainer lists only the sessions of their own courses and gets a 404 on any page of another
+trainer's session (edit, delete, inspect, history, usage, roster, certificate)."""
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views import generic
-from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
+
+from accounts.admin_views import ScopedIndexView, ScopedModelViewSet
 
 from . import admin_views
 from .forms import CourseSessionAdminForm
@@ -19,43 +18,7 @@ from .models import CourseSession, Enrolment
 from .permissions import LINK_MEMBER
 
 
-class ObjectPermissionMixin:
-    """Ask the permission policy about this very object, not only its model. A refusal is a
-    real 403 (Wagtail's admin would turn PermissionDenied into a redirect to the dashboard)."""
-
-    object_action = "change"
-    denied = False
-
-    def setup(self, request, *args, **kwargs):
-        try:
-            super().setup(request, *args, **kwargs)
-        except PermissionDenied:
-            self.denied = True
-
-    def dispatch(self, request, *args, **kwargs):
-        if self.denied:
-            return admin_views.forbidden(request)
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except PermissionDenied:
-            return admin_views.forbidden(request)
-
-    def get_object(self, queryset=None):
-        instance = super().get_object()
-        if not self.permission_policy.user_has_permission_for_instance(self.request.user, self.object_action, instance):
-            raise PermissionDenied
-        return instance
-
-
-class PolicyFilteredIndexMixin:
-    def get_base_queryset(self):
-        allowed = self.permission_policy.instances_user_has_any_permission_for(
-            self.request.user, ["change", "view"]
-        ).values("pk")
-        return super().get_base_queryset().filter(pk__in=allowed)
-
-
-class SessionIndexView(PolicyFilteredIndexMixin, generic.IndexView):
+class SessionIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("course", "venue_village").with_seats()
 
@@ -70,23 +33,7 @@ class SessionIndexView(PolicyFilteredIndexMixin, generic.IndexView):
         return buttons
 
 
-class SessionEditView(ObjectPermissionMixin, generic.EditView):
-    object_action = "change"
-
-
-class SessionDeleteView(ObjectPermissionMixin, generic.DeleteView):
-    object_action = "delete"
-
-
-class SessionInspectView(ObjectPermissionMixin, generic.InspectView):
-    object_action = "view"
-
-
-class SessionHistoryView(ObjectPermissionMixin, HistoryView):
-    object_action = "change"
-
-
-class CourseSessionViewSet(ModelViewSet):
+class CourseSessionViewSet(ScopedModelViewSet):
     model = CourseSession
     icon = "date"
     menu_label = _("Sessions")
@@ -101,10 +48,6 @@ class CourseSessionViewSet(ModelViewSet):
     ]
     list_filter = ["status", "language", "start_date"]
     index_view_class = SessionIndexView
-    edit_view_class = SessionEditView
-    delete_view_class = SessionDeleteView
-    inspect_view_class = SessionInspectView
-    history_view_class = SessionHistoryView
     inspect_view_enabled = True
     copy_view_enabled = False
 
@@ -118,7 +61,7 @@ class CourseSessionViewSet(ModelViewSet):
         ]
 
 
-class EnrolmentIndexView(PolicyFilteredIndexMixin, generic.IndexView):
+class EnrolmentIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("session__course", "village", "member")
 
@@ -136,19 +79,7 @@ class EnrolmentIndexView(PolicyFilteredIndexMixin, generic.IndexView):
         return buttons
 
 
-class EnrolmentInspectView(ObjectPermissionMixin, generic.InspectView):
-    object_action = "view"
-
-
-class EnrolmentEditView(ObjectPermissionMixin, generic.EditView):
-    object_action = "change"
-
-
-class EnrolmentDeleteView(ObjectPermissionMixin, generic.DeleteView):
-    object_action = "delete"
-
-
-class EnrolmentViewSet(ModelViewSet):
+class EnrolmentViewSet(ScopedModelViewSet):
     """The roster across sessions: filter by session and export to CSV/XLSX."""
 
     model = Enrolment
@@ -174,9 +105,6 @@ class EnrolmentViewSet(ModelViewSet):
     ]
     export_filename = "roster"
     index_view_class = EnrolmentIndexView
-    inspect_view_class = EnrolmentInspectView
-    edit_view_class = EnrolmentEditView
-    delete_view_class = EnrolmentDeleteView
     inspect_view_enabled = True
     copy_view_enabled = False
 

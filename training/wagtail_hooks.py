@@ -2,14 +2,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.permissions import register_permission_policy
 
-from .models import CourseSession, Enrolment
-from .permissions import CourseSessionPermissionPolicy, EnrolmentPermissionPolicy
 from .viewsets import TrainingViewSetGroup
-
-register_permission_policy(CourseSession, CourseSessionPermissionPolicy(CourseSession))
-register_permission_policy(Enrolment, EnrolmentPermissionPolicy(Enrolment))
 
 
 @hooks.register("register_admin_viewset")

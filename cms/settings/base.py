@@ -25,6 +25,7 @@ IS_PRODUCTION = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"  # the site's 403 page, in the reader's language
 
 INSTALLED_APPS = [
     "accounts",
@@ -69,9 +70,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cms.cache.RequestMemoMiddleware",
     "cms.middleware.SiteLocaleMiddleware",
+    # security: refuse NUL in path, query or form fields with a 400 (cms/input_guard.py)
+    "cms.input_guard.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After CSRF (a hit gets its visitor's token and cookie), before the middleware whose
+    # headers a stored page keeps (clickjacking, CSP). See cms/cache.py.
+    "cms.cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -124,11 +131,11 @@ AUTH_PASSWORD_VALIDATORS = [
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Django's RedisCache, except that a Redis that is down or unreachable is a cache miss (the
-    # site gets slower, not broken): see cms/cache.py. Short socket timeouts so a dead Redis
+    # site gets slower, not broken): see cms/redis_cache.py. Short socket timeouts so a dead Redis
     # costs milliseconds, not the default minutes.
     CACHES = {
         "default": {
-            "BACKEND": "cms.cache.ResilientRedisCache",
+            "BACKEND": "cms.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -138,6 +145,11 @@ else:
 # Sessions (signed-in staff, coordinators, carts) are written to the database and read through
 # the cache: a Redis restart or FLUSHDB logs nobody out and empties no cart.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Anonymous page cache lifetime in seconds; 0 turns it off (cms/cache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# What every page repeats (menu, language links, site settings), purged with the pages.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
 
 # Internationalisation: Khmer first, English second. LANGUAGE_CODE must be set before the first
 # migration, because Wagtail creates the default Locale from it.

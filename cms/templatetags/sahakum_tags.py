@@ -1,8 +1,12 @@
+from types import SimpleNamespace
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
+
+from cms.cache import fragment
 
 register = template.Library()
 
@@ -11,16 +15,26 @@ LANGUAGE_NAMES = {"km": "ខ្មែរ", "en": "English"}
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """Top-level pages shown in menus, under the home page of the current language."""
+    """Top-level pages shown in menus, under the home page of the current language (kept in
+    the fragment cache until a page in the menu changes)."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    root = site.root_page
-    locale = Locale.get_active()
-    if root.locale_id != locale.id:
-        root = root.get_translation_or_none(locale) or root
-    return list(root.get_children().live().in_menu().public().only("id", "title", "url_path", "slug", "path", "depth"))
+    language = translation.get_language()
+
+    def compute():
+        root = site.root_page
+        locale = Locale.get_active()
+        if root.locale_id != locale.id:
+            root = root.get_translation_or_none(locale) or root
+        pages = root.get_children().live().in_menu().public().only("id", "title", "url_path", "slug", "path", "depth")
+        return [
+            {"title": item.title, "url": item.get_url(request), "path": item.path, "depth": item.depth}
+            for item in pages
+        ]
+
+    return [SimpleNamespace(**item) for item in fragment(f"menu:{site.pk}:{language}", (), compute)]
 
 
 @register.simple_tag(takes_context=True)
@@ -33,11 +47,20 @@ def language_links(context):
     links = []
     translations = {}
     if isinstance(page, Page) and page.pk:
-        for translated in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translated.locale.language_code] = translated
+
+        def compute():
+            return {
+                translated.locale.language_code: translated.get_url(request)
+                for translated in page.get_translations(inclusive=True).live().select_related("locale")
+            }
+
+        site_id = getattr(Site.find_for_request(request), "pk", None) if request else None
+        translations = fragment(
+            f"translations:{site_id}:{page.translation_key}", [f"tk:{page.translation_key}"], compute
+        )
     for code, _name in settings.LANGUAGES:
         if code in translations:
-            url = translations[code].get_url(request)
+            url = translations[code]
         elif request is not None:
             url = translate_url(request.get_full_path(), code)
         else:
@@ -49,3 +72,17 @@ def language_links(context):
 @register.filter
 def is_khmer(language_code: str) -> bool:
     return (language_code or "").startswith("km")
+
+
+@register.filter
+def tel_href(number) -> str:
+    """A `tel:` URI for a phone number as people write it ("012 000 999" → "tel:012000999"):
+    RFC 3966 allows no spaces, and the Nu checker rejects them."""
+    digits = "".join(character for character in str(number or "") if character.isdigit() or character == "+")
+    return f"tel:{digits}"
+
+
+@register.filter
+def localized(obj, field: str):
+    """`{{ site_settings|localized:"address" }}`: the field in the reader's language."""
+    return obj.localized(field) if obj else ""

@@ -12,7 +12,8 @@ DEMO_SETTINGS = {
     "bank_name": "ACLEDA Bank",
     "bank_account_name": "Sahakum (demo)",
     "bank_account_number": "0000-00-000000-0-0",
-    "bank_transfer_instructions": "Demo account: no money moves. Write the order reference on the transfer.",
+    # One text for both languages (the setting has no per-language field): Khmer first.
+    "bank_transfer_instructions": "គណនីសាកល្បង៖ គ្មានប្រាក់ផ្ទេរពិតប្រាកដទេ។ សូមសរសេរលេខយោងនៃការបញ្ជាទិញលើការផ្ទេរប្រាក់។",
 }
 
 

@@ -16,3 +16,9 @@ class ProviderUnavailable(PaymentError):
 
 class RefundError(PaymentError):
     pass
+
+
+class InvalidPaymentTransition(ValueError):
+    def __init__(self, current: str, new: str):
+        super().__init__(f"A payment cannot go from {current} to {new}")
+        self.current, self.new = current, new

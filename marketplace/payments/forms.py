@@ -48,3 +48,13 @@ class RefundForm(forms.Form):
                 % {"amount": self.payment.refundable_amount, "currency": self.payment.currency}
             )
         return amount
+
+
+class ChangeMethodForm(forms.Form):
+    """Another way to pay an unpaid order; the choices are the configured providers."""
+
+    method = forms.ChoiceField(label=_("Pay another way"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = list(choices)

@@ -52,13 +52,18 @@ class Merchant:
     mobile_number: str = ""
 
 
-def build_payload(*, merchant: Merchant, amount: Decimal, currency: str, bill_number: str, created_ms: int) -> str:
-    """A dynamic (single-use, amount-bearing) individual KHQR for one order."""
+def build_payload(
+    *, merchant: Merchant, amount: Decimal, currency: str, bill_number: str, created_ms: int, expires_ms: int
+) -> str:
+    """A dynamic (single-use, amount-bearing) individual KHQR for one order, valid from
+    `created_ms` to `expires_ms` (milliseconds since the epoch; NBC's SDK requires both)."""
     currency = currency.upper()
     if currency not in CURRENCY_CODES:
         raise KHQRError(f"KHQR supports KHR and USD, not {currency}")
     if amount <= 0:
         raise KHQRError("A KHQR amount must be positive")
+    if expires_ms <= created_ms:
+        raise KHQRError("A KHQR must expire after it is created")
     account = tlv("00", merchant.bakong_account_id)
     if merchant.acquiring_bank:
         account += tlv("02", merchant.acquiring_bank)
@@ -77,7 +82,7 @@ def build_payload(*, merchant: Merchant, amount: Decimal, currency: str, bill_nu
             tlv("59", merchant.name[:25]),
             tlv("60", merchant.city[:15]),
             tlv("62", additional),
-            tlv("99", tlv("00", str(created_ms))),
+            tlv("99", tlv("00", str(created_ms)) + tlv("01", str(expires_ms))),
         ]
     )
     body += "6304"

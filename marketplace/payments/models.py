@@ -11,17 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from .exceptions import InvalidPaymentTransition
+from .methods import Method
 from .querysets import PaymentQuerySet
-
-
-class Method(models.TextChoices):
-    """The order's `payment_method` values (marketplace.Order), one provider each."""
-
-    CASH_ON_DELIVERY = "cash_on_delivery", _("Cash on delivery")
-    PAY_AT_PICKUP = "pay_at_pickup", _("Pay at pickup")
-    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
-    KHQR = "khqr", _("KHQR (Bakong)")
-    STRIPE = "stripe", _("Card")
 
 
 class Payment(models.Model):
@@ -37,9 +29,30 @@ class Payment(models.Model):
     # Statuses in which money was taken (and may be refunded).
     CAPTURED = (Status.SUCCEEDED, Status.PARTIALLY_REFUNDED, Status.REFUNDED)
     OPEN = (Status.PENDING, Status.REQUIRES_ACTION)
+    # The payment's life; `set_status` refuses anything else.
+    TRANSITIONS = {
+        Status.PENDING: {Status.REQUIRES_ACTION, Status.SUCCEEDED, Status.FAILED, Status.CANCELLED},
+        Status.REQUIRES_ACTION: {Status.PENDING, Status.SUCCEEDED, Status.FAILED, Status.CANCELLED},
+        # Money the provider reports for an attempt we had given up on is still recorded (then
+        # flagged as a duplicate or settled): the provider's word on money wins.
+        Status.FAILED: {Status.SUCCEEDED},
+        Status.CANCELLED: {Status.SUCCEEDED},
+        Status.SUCCEEDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
+        Status.PARTIALLY_REFUNDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
+        Status.REFUNDED: set(),
+    }
 
     order = models.ForeignKey(
         "marketplace.Order", on_delete=models.PROTECT, related_name="payments", verbose_name=_("order")
+    )
+    fulfilment = models.ForeignKey(
+        "marketplace.Fulfilment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("group's part"),
+        help_text=_("Set when one producer group collected its own part of the order (cash)."),
     )
     provider = models.CharField(_("method"), max_length=20, choices=Method.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
@@ -55,6 +68,7 @@ class Payment(models.Model):
     failure_message = models.CharField(_("failure message"), max_length=500, blank=True)
     khqr_payload = models.TextField(_("KHQR payload"), blank=True)
     khqr_md5 = models.CharField(_("KHQR MD5"), max_length=32, blank=True, db_index=True)
+    khqr_expires_at = models.DateTimeField(_("KHQR valid until"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -102,12 +116,47 @@ class Payment(models.Model):
     def refundable_amount(self) -> Decimal:
         return self.amount - self.amount_refunded if self.is_captured else Decimal("0")
 
+    @property
+    def khqr_expired(self) -> bool:
+        return bool(self.khqr_payload) and (self.khqr_expires_at is None or self.khqr_expires_at <= timezone.now())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    def can_move_to(self, new_status: str) -> bool:
+        return new_status in self.TRANSITIONS.get(self.status, set())
+
+    def set_status(self, new_status: str) -> None:
+        """Move to a new status or raise InvalidPaymentTransition. The caller saves."""
+        if not self.can_move_to(new_status):
+            raise InvalidPaymentTransition(self.status, new_status)
+        self.status = new_status
+
+    def mark_succeeded(self, *, when, reference: str = "") -> None:
+        self.set_status(self.Status.SUCCEEDED)
+        self.paid_at = when
+        self.failure_message = ""
+        if reference:
+            self.provider_reference = reference
+
+    def mark_requires_action(self) -> None:
+        if self.status != self.Status.REQUIRES_ACTION:
+            self.set_status(self.Status.REQUIRES_ACTION)
+
+    def mark_failed(self, message: str = "") -> None:
+        self.set_status(self.Status.FAILED)
+        self.failure_message = str(message or "")[:500]
+
+    def mark_cancelled(self) -> None:
+        self.set_status(self.Status.CANCELLED)
+
     def record_refund(self, amount: Decimal) -> None:
         """Add a refund to the running total; the status follows the total."""
         if amount <= 0 or amount > self.refundable_amount:
             raise ValueError("refund outside the refundable amount")
         self.amount_refunded += amount
-        self.status = self.Status.REFUNDED if self.amount_refunded == self.amount else self.Status.PARTIALLY_REFUNDED
+        self.set_status(self.Status.REFUNDED if self.amount_refunded == self.amount else self.Status.PARTIALLY_REFUNDED)
 
 
 class Refund(models.Model):

@@ -13,5 +13,6 @@ urlpatterns = [
     path("market/orders/<str:reference>/pay/khqr/check/", views.khqr_check, name="khqr_check"),
     path("market/orders/<str:reference>/pay/bank-transfer/", views.bank_transfer, name="bank_transfer"),
     path("market/orders/<str:reference>/receipt/", views.receipt, name="receipt"),
+    path("market/orders/<str:reference>/pay/change/", views.change_method, name="change_method"),
     path("market/orders/<str:reference>/mark-paid/", views.mark_paid, name="mark_paid"),
 ]

@@ -3,7 +3,6 @@ notifications (flagged ones first), and the orders still awaiting money."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -137,20 +136,7 @@ class PaymentViewSet(ModelViewSet):
     def awaiting_view(self, request):
         if not request.user.has_perm("payments.mark_paid"):
             raise PermissionDenied
-        paid = Payment.objects.captured().filter(order=OuterRef("pk"))
-        orders = (
-            Order.objects.filter(
-                status__in=[
-                    Order.Status.PENDING_PAYMENT,
-                    Order.Status.CONFIRMED,
-                    Order.Status.READY,
-                    Order.Status.DELIVERED,
-                ]
-            )
-            .exclude(payment_method="stripe")
-            .exclude(Exists(paid))
-            .order_by("created_at")[:200]
-        )
+        orders = Order.objects.awaiting_payment().order_by("created_at")[:200]
         return TemplateResponse(
             request, "payments/admin/awaiting.html", {"orders": orders, "page_title": _("Orders awaiting payment")}
         )

@@ -59,4 +59,8 @@ def test_sign_in_page_works_with_phone(client, make_user, site_pages):
     assert response.status_code == 302
     response = client.post("/en/accounts/sign-in/", {"username": "012777001", "password": "nope"})
     assert response.status_code == 200
-    assert "Please enter a correct" in response.content.decode()
+    assert "The phone, email or username and password do not match." in response.content.decode()
+    # In Khmer the whole message is Khmer (Django's names the field by its label, half English).
+    response = client.post("/km/accounts/sign-in/", {"username": "012777001", "password": "nope"})
+    assert "លេខទូរស័ព្ទ អ៊ីមែល ឬឈ្មោះអ្នកប្រើ និងពាក្យសម្ងាត់មិនត្រូវគ្នាទេ" in response.content.decode()
+    assert "Please enter a correct" not in response.content.decode()

@@ -102,3 +102,27 @@ def test_visitor_enrols_trainer_completes_and_certificate_verifies(live_server, 
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/km/skills-center/verify/{certificate.code}/")
     assert "ពៅ ស្រីល័ក្ខ" in page.locator(".certificate-facts").inner_text()
+
+
+def test_withdraw_button_in_chromium_promotes_the_next_person(live_server, page, training_setup):
+    """Issue 10 #2: the enrolment page once sent `Referrer-Policy: no-referrer`, so Chromium
+    posted `Origin: null` and Django's CSRF check refused the withdrawal (403)."""
+    from tests.factories.training import EnrolmentFactory
+    from training.models import Enrolment
+
+    _trainer, _course, session = training_setup
+    session.capacity = 1
+    session.save(update_fields=["capacity"])
+    holder = EnrolmentFactory(session=session, status=Enrolment.Status.CONFIRMED)
+    waiting = EnrolmentFactory(session=session, status=Enrolment.Status.WAITLISTED)
+
+    page.goto(f"{live_server.url}/km/skills-center/enrolment/{holder.token}/")
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.locator("form[action$='/withdraw/'] button[type=submit]").click()
+    assert posted.value.status == 302, posted.value.status
+    page.wait_for_load_state()
+    assert page.locator(".status-withdrawn").is_visible()
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.status == Enrolment.Status.WITHDRAWN
+    assert waiting.status == Enrolment.Status.CONFIRMED

@@ -1,8 +1,16 @@
+import calendar
 import datetime
 
 import factory
 
 from networks.models import Commune, District, Group, Meeting, Member, Membership, Network, Province, Village
+
+
+def years_ago(years: int, today: datetime.date) -> datetime.date:
+    """The same day `years` before `today`; 29 February falls back to the 28th in other years
+    (`today.replace(year=…)` raises on it)."""
+    year = today.year - years
+    return today.replace(year=year, day=min(today.day, calendar.monthrange(year, today.month)[1]))
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):

@@ -8,21 +8,9 @@ from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import Permission
 
 from marketplace.models import Order, Product
-from marketplace.services import CartLine, order_place
+from tests.factories.marketplace import place_order
 
 pytestmark = pytest.mark.django_db
-
-
-def place(*products):
-    return order_place(
-        cart_lines=[CartLine(product.pk, Decimal("1")) for product in products],
-        buyer_name="Buyer",
-        buyer_phone="012345678",
-        buyer_email="",
-        delivery_method="pickup",
-        delivery_address="",
-        payment_method="cash_on_delivery",
-    )
 
 
 def not_found(response) -> bool:
@@ -68,8 +56,8 @@ def test_producers_and_buyers_have_no_admin(client, shop, role):
 
 
 def test_admin_access_is_still_scoped_to_the_users_groups(client, shop, admin_coordinator):
-    order_b = place(shop.product_b)
-    order_a = place(shop.product_a)
+    order_b = place_order(shop.product_b)
+    order_a = place_order(shop.product_a)
     client.force_login(admin_coordinator)
     listing = client.get("/admin/market_product/").content.decode()
     assert shop.product_a.title_km in listing and shop.product_b.title_km not in listing
@@ -109,7 +97,7 @@ def test_admin_access_is_still_scoped_to_the_users_groups(client, shop, admin_co
 
 
 def test_orders_are_never_added_or_deleted_in_the_admin(client, shop, make_user):
-    order = place(shop.product_a)
+    order = place_order(shop.product_a)
     client.force_login(make_user("Administrator"))
     assert client.get("/admin/market_order/add/").status_code in (302, 403, 404)
     client.post(f"/admin/market_order/delete/{order.pk}/")
@@ -117,7 +105,7 @@ def test_orders_are_never_added_or_deleted_in_the_admin(client, shop, make_user)
 
 
 def test_staff_cancel_releases_stock(client, shop, make_user):
-    order = place(shop.product_a)
+    order = place_order(shop.product_a)
     client.force_login(make_user("Editor"))
     assert client.get(f"/admin/market_order/{order.pk}/cancel/").status_code == 200
     response = client.post(f"/admin/market_order/{order.pk}/cancel/", {"reason": "Buyer called"})
@@ -131,7 +119,7 @@ def test_staff_cancel_releases_stock(client, shop, make_user):
 
 
 def test_staff_move_fulfilments_and_complete(client, shop, make_user):
-    order = place(shop.product_a)
+    order = place_order(shop.product_a)
     part = order.fulfilments.get()
     client.force_login(make_user("Editor"))
     client.post(f"/admin/market_fulfilment/{part.pk}/move/ready/")
@@ -178,3 +166,49 @@ def test_staff_publish_through_the_edit_form_stamps_the_publication(client, shop
     data["status"] = "pending_review"  # staff may not send a published product back to review
     response = client.post(url, data)
     assert response.status_code == 200 and "status" in response.context["form"].errors
+
+
+def test_editing_an_existing_products_photos_in_the_admin_changes_them(client, shop, make_user):
+    """Issue 10 #11: the edit form saved with update_fields and never committed the photos."""
+    from marketplace.models import ProductPhoto
+    from tests.factories.marketplace import ImageFactory
+
+    old_image, new_image = ImageFactory(), ImageFactory()
+    photo = ProductPhoto.objects.create(product=shop.product_b, image=old_image, caption="old", sort_order=0)
+    client.force_login(make_user("Editor"))
+    url = f"/admin/market_product/edit/{shop.product_b.pk}/"
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "photos"}
+    data.pop("available_from", None)
+    data.update(
+        {
+            "producer": shop.producer_b.pk,
+            "group": shop.group_b.pk,
+            "category": shop.product_b.category.pk,
+            "photos-TOTAL_FORMS": "2",
+            "photos-INITIAL_FORMS": "1",
+            "photos-MIN_NUM_FORMS": "0",
+            "photos-MAX_NUM_FORMS": "6",
+            # the existing photo gets another image and caption ...
+            "photos-0-id": str(photo.pk),
+            "photos-0-image": str(new_image.pk),
+            "photos-0-caption": "new caption",
+            "photos-0-ORDER": "1",
+            "photos-0-DELETE": "",
+            # ... and a second photo is added
+            "photos-1-id": "",
+            "photos-1-image": str(old_image.pk),
+            "photos-1-caption": "added",
+            "photos-1-ORDER": "2",
+            "photos-1-DELETE": "",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    photos = list(shop.product_b.photos.order_by("sort_order").values_list("image_id", "caption"))
+    assert photos == [(new_image.pk, "new caption"), (old_image.pk, "added")]
+    # and removing one removes it
+    data.update({"photos-1-id": str(shop.product_b.photos.get(caption="added").pk), "photos-INITIAL_FORMS": "2"})
+    data["photos-1-DELETE"] = "1"
+    assert client.post(url, data).status_code == 302
+    assert list(shop.product_b.photos.values_list("caption", flat=True)) == ["new caption"]

@@ -1,43 +1,19 @@
 """Overselling under concurrency: 50 buyers at once for a product with 10 units. Needs
 PostgreSQL's row locks (SQLite serialises writes, so the test would prove nothing there)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.utils import translation
 
 from marketplace.exceptions import CheckoutError
 from marketplace.models import Order, OrderLine, Product
-from marketplace.services import CartLine, order_cancel, order_place
-from tests.factories.marketplace import ProductFactory
+from marketplace.services import order_cancel
+from tests.concurrency import run_concurrently
+from tests.factories.marketplace import ProductFactory, place_order
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BUYERS = 50
-
-
-def run_concurrently(count, job):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(index):
-        try:
-            barrier.wait()
-            with translation.override("en"):
-                results[index] = job(index)
-        except Exception as error:  # noqa: BLE001 — collected and asserted on below
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_fifty_concurrent_checkouts_sell_exactly_ten_units():
@@ -48,18 +24,8 @@ def test_fifty_concurrent_checkouts_sell_exactly_ten_units():
     stock_seen = []
 
     def checkout(index):
-        lines = [CartLine(product.pk, Decimal("1"))]
-        if index % 2:
-            lines.insert(0, CartLine(other.pk, Decimal("1")))
-        order = order_place(
-            cart_lines=lines,
-            buyer_name=f"Buyer {index}",
-            buyer_phone=f"0120000{index:02d}",
-            buyer_email="",
-            delivery_method="pickup",
-            delivery_address="",
-            payment_method="cash_on_delivery",
-        )
+        products = [other, product] if index % 2 else [product]
+        order = place_order(*products, buyer_name=f"Buyer {index}", buyer_phone=f"0120000{index:02d}")
         stock_seen.append(Product.objects.get(pk=product.pk).stock)
         return order
 
@@ -80,15 +46,7 @@ def test_fifty_concurrent_checkouts_sell_exactly_ten_units():
 
 def test_concurrent_cancels_release_stock_once():
     product = ProductFactory(unit="piece", stock=Decimal("10"))
-    order = order_place(
-        cart_lines=[CartLine(product.pk, Decimal("4"))],
-        buyer_name="Buyer",
-        buyer_phone="012000000",
-        buyer_email="",
-        delivery_method="pickup",
-        delivery_address="",
-        payment_method="cash_on_delivery",
-    )
+    order = place_order((product, "4"))
     results = run_concurrently(8, lambda index: order_cancel(order=order))
     assert all(isinstance(result, Order) for result in results), results
     product.refresh_from_db()

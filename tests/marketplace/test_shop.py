@@ -9,24 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
 from marketplace.models import Fulfilment, Inquiry, Product
-from marketplace.services import CartLine, order_place
-from tests.factories.marketplace import png_bytes
+from tests.factories.marketplace import place_order, png_bytes
 
 pytestmark = pytest.mark.django_db
 
 SHOP = "/km/my-shop/"
-
-
-def place(*products):
-    return order_place(
-        cart_lines=[CartLine(product.pk, Decimal("1")) for product in products],
-        buyer_name="Buyer",
-        buyer_phone="012345678",
-        buyer_email="buyer@example.org",
-        delivery_method="pickup",
-        delivery_address="",
-        payment_method="cash_on_delivery",
-    )
 
 
 def product_data(shop, **overrides):
@@ -55,7 +42,7 @@ def test_only_linked_producers_enter_my_shop(client, shop, make_user, who, statu
 
 
 def test_producer_a_sees_only_own_groups_products_orders_and_inquiries(client, shop):
-    order = place(shop.product_a, shop.product_b)
+    order = place_order(shop.product_a, shop.product_b)
     Inquiry.objects.create(
         group=shop.group_b, product=shop.product_b, name="Trader B", phone="012", quantity=5, message="?"
     )
@@ -74,7 +61,7 @@ def test_producer_a_sees_only_own_groups_products_orders_and_inquiries(client, s
 
 
 def test_producer_a_cannot_change_group_bs_things(client, shop):
-    order = place(shop.product_b)
+    order = place_order(shop.product_b)
     part_b = order.fulfilments.get()
     inquiry = Inquiry.objects.create(group=shop.group_b, name="T", phone="012", quantity=5, message="?")
     client.force_login(shop.producer_a_user)
@@ -203,7 +190,7 @@ def test_bad_stock_values(client, shop):
 
 
 def test_group_fulfils_only_its_part_and_the_buyer_is_told(client, shop, django_capture_on_commit_callbacks):
-    order = place(shop.product_a, shop.product_b)
+    order = place_order(shop.product_a, shop.product_b, buyer_email="buyer@example.org")
     part_a = order.fulfilments.get(group=shop.group_a)
     client.force_login(shop.producer_a_user)
     mail.outbox.clear()
@@ -235,7 +222,7 @@ def test_answer_an_inquiry(client, shop, django_capture_on_commit_callbacks):
 
 
 def test_sales_summary(client, shop):
-    place(shop.product_a, shop.product_b)
+    place_order(shop.product_a, shop.product_b)
     client.force_login(shop.producer_a_user)
     response = client.get(SHOP)
     assert response.status_code == 200

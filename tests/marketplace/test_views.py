@@ -6,8 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from marketplace.models import Order, Product
-from marketplace.services import CartLine, order_place
-from tests.factories.marketplace import CategoryFactory, ProductFactory
+from tests.factories.marketplace import CategoryFactory, ProductFactory, place_order
 from tests.factories.networks import GroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,15 +152,7 @@ def test_checkout_two_groups_confirmation_and_order_page(client, site_pages, sho
 
 
 def test_order_page_with_a_wrong_or_missing_token_is_404(client, site_pages, shop):
-    order = order_place(
-        cart_lines=[CartLine(shop.product_a.pk, Decimal("1"))],
-        buyer_name="Dara",
-        buyer_phone="012345678",
-        buyer_email="",
-        delivery_method="pickup",
-        delivery_address="",
-        payment_method="pay_at_pickup",
-    )
+    order = place_order(shop.product_a, payment_method="pay_at_pickup")
     url = f"/km/market/orders/{order.reference}/"
     assert client.get(url).status_code == 404
     assert client.get(url, {"token": "wrong"}).status_code == 404

@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from accounts import roles
 from networks.models import Member, Network
-from tests.factories.networks import GroupFactory, MemberFactory, MembershipFactory, NetworkFactory, VillageFactory
+from tests.factories.networks import (
+    GroupFactory,
+    MemberFactory,
+    MembershipFactory,
+    NetworkFactory,
+    VillageFactory,
+    years_ago,
+)
 
 
 @dataclass
@@ -37,7 +44,7 @@ def registry(db):
         name_latin="Chan Thida",
         phone="012777002",
         village=village,
-        date_of_birth=today.replace(year=today.year - 12) - datetime.timedelta(days=30),
+        date_of_birth=years_ago(12, today) - datetime.timedelta(days=30),
         birth_year=None,
         guardian_name="Chan Sophea",
     )

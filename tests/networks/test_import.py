@@ -214,37 +214,23 @@ def test_five_thousand_rows_import_in_a_bounded_number_of_queries(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_imports_of_the_same_file_create_the_members_once():
-    import threading
-
-    from django.db import connection
-    from django.utils import translation
-
     from accounts.demo import ensure_roles
+    from tests.concurrency import run_concurrently
     from tests.factories.accounts import UserFactory
 
     ensure_roles()
     VillageFactory(code="17060208")
     officer = UserFactory(roles=[roles.REGISTRY_OFFICER])
     data = _csv([_row(name_latin=f"Member {index}", phone="") for index in range(200)])
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def run():
+    def run(index):
         try:
-            barrier.wait()
-            with translation.override("en"):
-                members_import(data=data, user=officer)
-            outcomes.append("imported")
+            members_import(data=data, user=officer)
+            return "imported"
         except ImportRejected as rejected:
-            outcomes.append(rejected.errors[0][1])
-        finally:
-            connection.close()
+            return rejected.errors[0][1]
 
-    threads = [threading.Thread(target=run) for _index in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_concurrently(2, run)
     assert "imported" in outcomes
     assert len(outcomes) == 2
     assert "already registered" in next(outcome for outcome in outcomes if outcome != "imported")

@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from tests.factories.networks import GroupFactory, MemberFactory, MembershipFactory
+from tests.factories.networks import GroupFactory, MemberFactory, MembershipFactory, years_ago
 
 
 @pytest.mark.django_db
 def test_minor_by_date_of_birth_and_by_year():
     today = timezone.localdate()
-    seventeen = MemberFactory(date_of_birth=today.replace(year=today.year - 17), birth_year=None)
+    seventeen = MemberFactory(date_of_birth=years_ago(17, today), birth_year=None)
     adult = MemberFactory(date_of_birth=datetime.date(1990, 5, 1), birth_year=None)
     turning_18_this_year = MemberFactory(date_of_birth=None, birth_year=today.year - 18)
     assert seventeen.is_minor
@@ -44,3 +44,10 @@ def test_village_group_needs_a_village_in_its_commune():
     group.village = None
     with pytest.raises(ValidationError):
         group.clean()
+
+
+def test_years_ago_on_29_february():
+    """The test helper for birth dates: tests ran into `today.replace(year=…)` crashing on leap days."""
+    assert years_ago(17, datetime.date(2028, 2, 29)) == datetime.date(2011, 2, 28)
+    assert years_ago(4, datetime.date(2028, 2, 29)) == datetime.date(2024, 2, 29)
+    assert years_ago(12, datetime.date(2026, 11, 29)) == datetime.date(2014, 11, 29)

@@ -242,3 +242,28 @@ def test_delete_confirmation_only_for_safeguarding(role_key, client, make_user, 
         assert (response.status_code == 200) is may_delete, (role_key, name)
         if member.is_protected or not may_delete:
             assert not _shows(response, member)  # a protected member is not named even here
+
+
+# -- every admin URL of the member viewset, every role (issue 11 #3) -------------------------
+def test_every_member_admin_url_follows_the_policy_for_every_role(client, make_user, registry):
+    from tests.admin_walk import assert_can_reach, assert_cannot_reach
+
+    def markers(member):
+        return [member.name_latin, member.name_km, member.phone, f"Protected member #{member.pk}"]
+
+    staff = (roles.TRAINER, roles.REGISTRY_OFFICER, roles.EDITOR)
+    forbidden = [make_user(role, is_staff=True) for role in staff]
+    forbidden += [make_user(role) for role in (roles.BUYER, roles.PRODUCER, roles.GROUP_COORDINATOR)]
+    requests = 0
+    for user in forbidden:
+        for member in (registry.minor, registry.survivor):
+            requests += assert_cannot_reach(client, user, "networks_member", member, markers(member))
+    assert requests > 100
+    assert not Member.objects.filter(is_anonymised=True).exists()
+    for role in (roles.SAFEGUARDING_OFFICER, roles.ADMINISTRATOR):
+        user = make_user(role, is_staff=True)
+        for member in (registry.minor, registry.survivor):
+            assert_can_reach(client, user, "networks_member", member, member.name_latin)
+    registry_officer = make_user(roles.REGISTRY_OFFICER, is_staff=True)
+    views = ("index", "edit", "history", "usage", "inspect")  # registry officers delete nothing
+    assert_can_reach(client, registry_officer, "networks_member", registry.adult, registry.adult.name_latin, views)

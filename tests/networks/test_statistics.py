@@ -18,7 +18,7 @@ from networks.selectors import (
     statistics_by_province,
     suppress,
 )
-from tests.factories.networks import GroupFactory, MemberFactory, MembershipFactory, NetworkFactory
+from tests.factories.networks import GroupFactory, MemberFactory, MembershipFactory, NetworkFactory, years_ago
 
 
 def _quiet(*args):
@@ -137,9 +137,7 @@ def test_age_bands_active_and_left():
     today = timezone.localdate()
     network = NetworkFactory()
     group = GroupFactory(network=network)
-    MembershipFactory(
-        group=group, member=MemberFactory(date_of_birth=today.replace(year=today.year - 10), birth_year=None)
-    )
+    MembershipFactory(group=group, member=MemberFactory(date_of_birth=years_ago(10, today), birth_year=None))
     MembershipFactory(
         group=group, member=MemberFactory(date_of_birth=datetime.date(today.year - 20, 1, 1), birth_year=None)
     )

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from cms.cache import ResilientRedisCache
+from cms.redis_cache import ResilientRedisCache
 
 
 def _closed_port() -> int:
@@ -24,7 +24,7 @@ def _cache_settings(url):
     return {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "redis": {
-            "BACKEND": "cms.cache.ResilientRedisCache",
+            "BACKEND": "cms.redis_cache.ResilientRedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         },

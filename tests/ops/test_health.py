@@ -38,7 +38,7 @@ def test_database_down_is_503(client, monkeypatch):
 @pytest.mark.django_db
 def test_cache_down_is_503(client):
     redis = {
-        "BACKEND": "cms.cache.ResilientRedisCache",
+        "BACKEND": "cms.redis_cache.ResilientRedisCache",
         "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }

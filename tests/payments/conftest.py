@@ -2,16 +2,36 @@ import hashlib
 import hmac
 import json
 import time
-import uuid
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
-from marketplace.models import Fulfilment, Order
-from tests.factories.marketplace import ProductFactory
+from tests.factories.marketplace import OrderFactory
 
 WEBHOOK_SECRET = "whsec_test_secret"
+
+
+@pytest.fixture(autouse=True)
+def every_khqr_verified_by_nbc_sdk(monkeypatch):
+    """Every KHQR payload a payment test builds is also checked by NBC's SDK (through node)
+    when the test ends: it must say isValid. Without node/node_modules this check is skipped
+    (tests/payments/khqr_sdk.py says why); CI runs `npm ci`, so it runs there."""
+    from marketplace.payments import khqr
+    from tests.payments.khqr_sdk import sdk_missing_reason, sdk_verify
+
+    built: list[str] = []
+    original = khqr.build_payload
+
+    def recording(**kwargs):
+        payload = original(**kwargs)
+        built.append(payload)
+        return payload
+
+    monkeypatch.setattr(khqr, "build_payload", recording)
+    yield built
+    if built and not sdk_missing_reason():
+        results = sdk_verify(*built)
+        assert [r["qr"] for r in results if not r["isValid"]] == [], "NBC's SDK refused a KHQR we built"
 
 
 @pytest.fixture
@@ -22,35 +42,9 @@ def stripe_settings(settings):
     return settings
 
 
-def create_order(*, payment_method="stripe", total=Decimal("12.50"), currency="USD", quantity=Decimal("5"), **kwargs):
+def create_order(*, payment_method="stripe", quantity=Decimal("5"), product=None, **kwargs):
     """An order as order_place leaves it, for one product of one group (stock already taken)."""
-    product = kwargs.pop("product", None) or ProductFactory(stock=Decimal("100") - quantity)
-    online = payment_method in ("stripe", "khqr", "bank_transfer")
-    order = Order.objects.create(
-        # Unique across tests: localstripe outlives each test's database.
-        reference=kwargs.pop("reference", None) or f"T{uuid.uuid4().hex[:10].upper()}",
-        buyer_name="Sok Dara",
-        buyer_phone="012345678",
-        buyer_email=kwargs.pop("buyer_email", "dara@example.com"),
-        delivery_method="pickup",
-        payment_method=payment_method,
-        currency=currency,
-        total=total,
-        status=kwargs.pop("status", Order.Status.PENDING_PAYMENT if online else Order.Status.CONFIRMED),
-        expires_at=timezone.now() + timezone.timedelta(hours=1) if online else None,
-        **kwargs,
-    )
-    fulfilment = Fulfilment.objects.create(order=order, group=product.group, subtotal=total)
-    order.lines.create(
-        fulfilment=fulfilment,
-        product=product,
-        title=product.title_en,
-        unit=product.unit,
-        unit_price=total / quantity,
-        quantity=quantity,
-        line_total=total,
-    )
-    return order
+    return OrderFactory(payment_method=payment_method, line__quantity=quantity, line__product=product, **kwargs)
 
 
 @pytest.fixture
@@ -90,3 +84,10 @@ def stripe_double():
     from tests.payments.stripe_double import shared_stripe_double
 
     return shared_stripe_double()
+
+
+def card_pay(order, token):
+    """The card form's server side, through the provider registry as the view calls it."""
+    from marketplace.payments.providers import get_provider
+
+    return get_provider(order.payment_method).pay(order=order, data={"token": token})

@@ -6,7 +6,6 @@ is bound to 127.0.0.1 on a free port and the store stays in memory."""
 import asyncio
 import logging
 import threading
-import time
 import urllib.request
 
 from aiohttp import web
@@ -19,9 +18,12 @@ class _DeliveryLog(logging.Handler):
     def __init__(self):
         super().__init__(logging.INFO)
         self.lines: list[str] = []
+        self.changed = threading.Condition()
 
     def emit(self, record):
-        self.lines.append(record.getMessage())
+        with self.changed:
+            self.lines.append(record.getMessage())
+            self.changed.notify_all()
 
 
 class StripeDouble:
@@ -81,20 +83,42 @@ class StripeDouble:
             assert response.status == 200
 
     def forget_webhooks(self):
-        webhooks._webhooks.clear()
-        self.deliveries.lines.clear()
+        """Stop sending events to the last test's server: its webhook is registered again (same
+        id, through localstripe's public config endpoint) for no event type at all."""
+        self.register_webhook(url="http://127.0.0.1:9/", secret="unused", events=["sahakum.none"])
+        with self.deliveries.changed:
+            self.deliveries.lines.clear()
+
+    def drain(self, timeout: float = 15) -> None:
+        """Wait until the webhook sends that localstripe scheduled on our event loop (each event
+        1 s after it happens) are done: call before registering a webhook, so that no event of an
+        earlier test reaches it."""
+
+        async def scheduled_sends():
+            current = asyncio.current_task()
+            sends = [
+                task
+                for task in asyncio.all_tasks()
+                if task is not current and task.get_coro().__name__ == webhooks._send_webhook.__name__
+            ]
+            if sends:
+                await asyncio.wait(sends, timeout=timeout)
+
+        asyncio.run_coroutine_threadsafe(scheduled_sends(), self.loop).result(timeout + 1)
 
     def wait_for_delivery(self, event_type: str, timeout: float = 15) -> str:
         """Block until localstripe has posted `event_type` to a webhook (delivered or not).
         Waiting here rather than polling the database keeps the test thread off the live
         server's connection (shared on SQLite) while it handles the event."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in self.deliveries.lines:
-                if f'webhook "{event_type}"' in line:
-                    return line
-            time.sleep(0.1)
-        raise AssertionError(f"localstripe did not send {event_type}: {self.deliveries.lines}")
+
+        def delivered():
+            return next((line for line in self.deliveries.lines if f'webhook "{event_type}"' in line), None)
+
+        with self.deliveries.changed:
+            line = self.deliveries.changed.wait_for(delivered, timeout)
+        if line is None:
+            raise AssertionError(f"localstripe did not send {event_type}: {self.deliveries.lines}")
+        return line
 
 
 _shared: StripeDouble | None = None

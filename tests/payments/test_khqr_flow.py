@@ -9,8 +9,9 @@ import pytest
 from wagtail.models import Site
 
 from marketplace.models import Order
-from marketplace.payments import bakong, services
+from marketplace.payments import bakong
 from marketplace.payments.models import Payment, PaymentSettings, WebhookEvent
+from marketplace.payments.providers import get_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,10 @@ def url(order, name=""):
 def test_khqr_page_shows_the_code_for_the_exact_amount(client, khqr_order):
     response = client.get(url(khqr_order))
     assert response.status_code == 200
-    assert b"7.25 USD" in response.content and khqr_order.reference.encode() in response.content
+    html = response.content.decode()
+    # The site's money display, the expiry and the way back to the order page (issue 10 #1).
+    assert "$7.25" in html and "7.25 USD" not in html and khqr_order.reference in html
+    assert "valid until" in html and khqr_order.get_absolute_url().replace("/km/", "/en/") in html
     payment = khqr_order.payments.get()
     assert "54047.25" in payment.khqr_payload and "5303840" in payment.khqr_payload
     # The same QR is shown again on reload.
@@ -123,14 +127,14 @@ def test_bakong_check_marks_paid_when_the_transaction_matches(client, khqr_order
         "md5": payment.khqr_md5,
     }
     # Checking again changes nothing.
-    services.khqr_payment_check(payment=payment, client=bakong.get_client())
+    get_provider("khqr").check(payment=payment)
     assert WebhookEvent.objects.filter(provider="khqr").count() == 1
 
 
 def test_bakong_amount_mismatch_is_flagged(khqr_order, bakong_double):
-    payment = services.khqr_payment_start(order=khqr_order)
+    payment = get_provider("khqr").start(order=khqr_order)
     bakong_double.paid[payment.khqr_md5] = {"hash": "h2", "amount": 1.00, "currency": "USD"}
-    services.khqr_payment_check(payment=payment, client=bakong.get_client())
+    get_provider("khqr").check(payment=payment)
     khqr_order.refresh_from_db()
     assert khqr_order.status == Order.Status.PENDING_PAYMENT
     assert WebhookEvent.objects.get().outcome == WebhookEvent.Outcome.FLAGGED
@@ -139,8 +143,8 @@ def test_bakong_amount_mismatch_is_flagged(khqr_order, bakong_double):
 def test_bakong_unreachable_changes_nothing(khqr_order, settings):
     settings.BAKONG_API_TOKEN = "t"
     settings.BAKONG_API_BASE = "http://127.0.0.1:9"  # discard port: connection refused
-    payment = services.khqr_payment_start(order=khqr_order)
-    services.khqr_payment_check(payment=payment, client=bakong.get_client())
+    payment = get_provider("khqr").start(order=khqr_order)
+    get_provider("khqr").check(payment=payment)
     assert Payment.objects.get().status == Payment.Status.PENDING
 
 
@@ -149,3 +153,54 @@ def test_without_a_token_there_is_no_check_button(client, khqr_order, settings):
     response = client.get(url(khqr_order))
     assert b"I have paid" not in response.content
     assert bakong.get_client() is None
+
+
+def test_expired_qr_is_replaced_on_the_same_payment(client, khqr_order):
+    """Issue 10 #1: the QR carries an expiry; once past it, the page shows a fresh QR for the
+    same payment (never a second payment), and NBC's SDK decodes it back to the order."""
+    from django.utils import timezone
+
+    from tests.payments.khqr_sdk import sdk_verify
+
+    client.get(url(khqr_order))
+    payment = khqr_order.payments.get()
+    assert payment.khqr_expires_at > timezone.now()
+    old_payload = payment.khqr_payload
+    Payment.objects.filter(pk=payment.pk).update(khqr_expires_at=timezone.now() - timezone.timedelta(seconds=1))
+    response = client.get(url(khqr_order))
+    assert response.status_code == 200
+    payment.refresh_from_db()
+    assert khqr_order.payments.count() == 1
+    assert payment.khqr_payload != old_payload and payment.khqr_expires_at > timezone.now()
+    assert payment.khqr_expires_at <= khqr_order.expires_at  # never outlives the order
+    [result] = sdk_verify(payment.khqr_payload)
+    assert result["isValid"] is True
+    decoded = result["decoded"]
+    assert (decoded["transactionAmount"], decoded["transactionCurrency"]) == ("7.25", "840")
+    assert decoded["billNumber"] == khqr_order.reference
+    assert decoded["bakongAccountID"] == "sahakum@aclb"
+
+
+def test_riel_order_with_a_fractional_quantity_gets_a_whole_riel_qr(client, merchant, settings):
+    """Issue 10 #1: MARKET_CURRENCY=KHR, 1.333 kg × 2,500 ៛ used to 500 the KHQR page."""
+    from marketplace.services import CartLine, order_place
+    from tests.factories.marketplace import ProductFactory
+    from tests.payments.khqr_sdk import sdk_verify
+
+    settings.MARKET_CURRENCY = "KHR"
+    product = ProductFactory(price=Decimal("2500"))
+    order = order_place(
+        cart_lines=[CartLine(product.pk, Decimal("1.333"))],
+        buyer_name="Dara",
+        buyer_phone="012345678",
+        delivery_method="pickup",
+        payment_method="khqr",
+    )
+    response = client.get(url(order))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "3,333 ៛" in html and "KHR" not in html.split("<main", 1)[-1].split("</main>")[0]
+    payment = order.payments.get()
+    [result] = sdk_verify(payment.khqr_payload)
+    assert result["isValid"] is True
+    assert (result["decoded"]["transactionAmount"], result["decoded"]["transactionCurrency"]) == ("3333", "116")

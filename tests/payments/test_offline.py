@@ -114,10 +114,14 @@ def test_coordinator_marks_paid_through_the_form(make_order, make_user, client):
     response = client.post(url, {"reference": "", "note": "cash at pickup", "next": "https://evil.example/"})
     assert response.status_code == 302 and "evil" not in response["Location"]
     assert order.payments.captured().get().note == "cash at pickup"
-    # A second submission shows the error next to the form, not a 500.
+    # Issue 10 #8: on an already-paid order the form is gone; a stale second submission
+    # records nothing and says so, not a 500.
+    page = client.get(url).content.decode()
+    assert "already recorded" in page and "Money received" not in page
     response = client.post(url, {"reference": ""})
     assert response.status_code == 200
-    assert b"already paid" in response.content
+    assert b"already recorded" in response.content
+    assert order.payments.captured().count() == 1
 
 
 def test_cash_order_already_delivered_keeps_its_status_and_gains_a_paid_time(make_order, make_user):
@@ -164,3 +168,44 @@ def test_my_shop_offers_record_payment_to_the_coordinator_only(make_order, make_
     client.force_login(member)
     other = make_order(payment_method="pay_at_pickup", product=order.lines.get().product)
     assert f"/market/orders/{other.reference}/mark-paid/" not in client.get("/en/my-shop/orders/").content.decode()
+
+
+def test_each_group_records_only_its_own_part_of_a_cash_order(make_user, client):
+    """Issue 10 #8: a $48 pay-at-pickup order from two groups ($18 + $30). The coordinator of
+    the first records $18 (not $48); the order is paid only when the second group records its
+    $30; neither can record the other's part, and her form is gone once her part is paid."""
+    from marketplace.services import CartLine, order_place
+    from tests.factories.marketplace import ProductFactory
+
+    rice = ProductFactory(price=Decimal("6.00"))  # 3 × $6 = $18
+    silk = ProductFactory(price=Decimal("10.00"))  # 3 × $10 = $30
+    order = order_place(
+        cart_lines=[CartLine(rice.pk, Decimal("3")), CartLine(silk.pk, Decimal("3"))],
+        buyer_name="Dara",
+        buyer_phone="012345678",
+        delivery_method="pickup",
+        payment_method="pay_at_pickup",
+    )
+    assert order.total == Decimal("48.00")
+    first, second = coordinator_of(rice.group, make_user), coordinator_of(silk.group, make_user)
+    url = f"/en/market/orders/{order.reference}/mark-paid/"
+    client.force_login(first)
+    page = client.get(url).content.decode()
+    assert "Amount to record: $18.00" in page
+    client.post(url, {"reference": "", "note": ""})
+    payment = order.payments.captured().get()
+    assert (payment.amount, payment.fulfilment.group_id) == (Decimal("18.00"), rice.group_id)
+    order.refresh_from_db()
+    assert order.paid_at is None and order.status == Order.Status.CONFIRMED
+    page = client.get(url).content.decode()
+    assert "already recorded" in page and "Money received" not in page
+    with pytest.raises(PaymentError):
+        services.payment_mark_paid(order=order, actor=first)
+    assert order.payments.captured().count() == 1
+
+    client.force_login(second)
+    assert "Amount to record: $30.00" in client.get(url).content.decode()
+    services.payment_mark_paid(order=order, actor=second)
+    order.refresh_from_db()
+    assert order.paid_at is not None and order.status == Order.Status.PAID
+    assert sorted(order.payments.captured().values_list("amount", flat=True)) == [Decimal("18.00"), Decimal("30.00")]

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace.payments.stripe import from_minor_units, is_configured, to_minor_units
+from marketplace.payments.providers.stripe import from_minor_units, is_configured, to_minor_units
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ def test_signed_success_marks_the_order_paid_and_emails_a_receipt(
     assert len(mail.outbox) == 1
     assert card_order.reference in mail.outbox[0].subject
     body = mail.outbox[0].body
-    assert "12.50 USD" in body and "Card" in body and "We received your payment" in body
+    assert "$12.50" in body and "កាត" in body and "យើងបានទទួលការបង់ប្រាក់" in body  # ordered in Khmer
 
 
 def test_forged_signature_is_refused_and_changes_nothing(client, card_order):
@@ -181,3 +181,40 @@ def test_other_event_types_are_stored_and_ignored(client, card_order):
 
 def test_get_is_not_allowed(client):
     assert client.get(URL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "body", [[], {"type": None, "data": "x"}, "text", 42, {"id": "evt_1", "type": "x", "data": []}]
+)
+def test_signed_body_that_is_not_an_event_object_is_a_400(client, card_order, body):
+    """Issue 11 #4: a correctly signed body that is JSON but not an event object is refused
+    with 400 (it used to 500), and nothing is stored."""
+    response = post(client, body)
+    assert response.status_code == 400
+    assert WebhookEvent.objects.count() == 0
+
+
+def test_signed_body_that_is_not_json_is_a_400(client, card_order):
+    import hashlib
+    import hmac
+    import time
+
+    from tests.payments.conftest import WEBHOOK_SECRET
+
+    body, timestamp = b"\xff\xfe not json", int(time.time())
+    signature = hmac.new(WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    response = client.post(
+        URL, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=f"t={timestamp},v1={signature}"
+    )
+    assert response.status_code == 400
+
+
+def test_timestamp_an_hour_in_the_future_is_refused(client, card_order):
+    """Issue 11 #4: the tolerance holds both ways."""
+    import time
+
+    response = post(client, succeeded(reference=card_order.reference), timestamp=int(time.time()) + 3600)
+    assert response.status_code == 400
+    card_order.refresh_from_db()
+    assert card_order.status == Order.Status.PENDING_PAYMENT
+    assert WebhookEvent.objects.count() == 0

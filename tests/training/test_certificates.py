@@ -50,3 +50,22 @@ def test_certificate_embeds_the_khmer_font_with_shaped_glyphs(session, trainer):
     assert len(bold_font.getGlyphOrder()) >= len(bold_map)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert certificate.code in text
+
+
+def test_english_certificate_shapes_the_khmer_inside_a_mixed_line(session, trainer):
+    """Issue 10 #6: "… at មជ្ឈមណ្ឌលបណ្តុះបណ្តាលជំនាញ / Skills Center" was shaped as Latin (the
+    script HarfBuzz guessed for the line), so the Khmer showed bare COENG signs."""
+    session.venue_name = "មជ្ឈមណ្ឌលបណ្តុះបណ្តាលជំនាញ / Skills Center"
+    session.save(update_fields=["venue_name"])
+    enrolment = EnrolmentFactory(session=session, name="Sok Dara")
+    services.enrolment_complete(enrolment=enrolment)
+    certificate = services.certificate_issue(enrolment=enrolment, issued_by=trainer)
+    pdf = certificate_pdf(certificate, "https://example.org/en/skills-center/verify/X/", language="en")
+
+    regular_font, regular_map = next(value for name, value in embedded_fonts(pdf).items() if not name.endswith("Bold"))
+    targets = set(regular_map.values())
+    assert "17D2" not in targets  # no bare COENG: every subscript is the font's shaped glyph
+    assert any("17D21788" in target for target in targets)  # ្ឈ of មជ្ឈ
+    assert any("17D2178C" in target for target in targets)  # ្ឌ of មណ្ឌល
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Skills Center" in text and "has completed the course" in text

@@ -1,11 +1,9 @@
 """Capacity under concurrent enrolments: real row locks, so PostgreSQL only."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.demo import ensure_roles
+from tests.concurrency import errors, run_concurrently
 from tests.factories.training import CourseSessionFactory, EnrolmentFactory
 from training import services
 from training.models import Enrolment
@@ -24,35 +22,13 @@ def tx_session(transactional_db):
     return CourseSessionFactory(course=course, capacity=12)
 
 
-def run_in_threads(count, target):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def worker(index):
-        try:
-            barrier.wait()
-            target(index)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 def test_thirty_concurrent_enrolments_into_twelve_seats(tx_session):
     def enrol(index):
         services.enrolment_create(
             session_id=tx_session.pk, name=f"Person {index}", phone=f"0120000{index:02d}", gender="female", age=30
         )
 
-    errors = run_in_threads(30, enrol)
-    assert errors == []
+    assert errors(run_concurrently(30, enrol)) == []
     enrolments = list(Enrolment.objects.filter(session=tx_session).order_by("created_at", "pk"))
     assert len(enrolments) == 30  # none lost
     assert sum(1 for e in enrolments if e.status == "confirmed") == 12
@@ -71,8 +47,7 @@ def test_same_phone_racing_gets_one_place(tx_session):
             session_id=tx_session.pk, name=f"Person {index}", phone="012 345 678", gender="female", age=30
         )
 
-    errors = run_in_threads(8, enrol)
-    assert len(errors) == 7
+    assert len(errors(run_concurrently(8, enrol))) == 7
     assert Enrolment.objects.filter(session=tx_session).count() == 1
 
 
@@ -82,7 +57,6 @@ def test_concurrent_withdrawals_promote_exactly_one(tx_session):
     holder = EnrolmentFactory(session=tx_session, status="confirmed")
     waiting = [EnrolmentFactory(session=tx_session, status="waitlisted") for _ in range(3)]
 
-    errors = run_in_threads(6, lambda index: services.enrolment_withdraw(token=holder.token))
-    assert errors == []
+    assert errors(run_concurrently(6, lambda index: services.enrolment_withdraw(token=holder.token))) == []
     statuses = [Enrolment.objects.get(pk=e.pk).status for e in waiting]
     assert statuses == ["confirmed", "waitlisted", "waitlisted"]

@@ -164,6 +164,15 @@ def test_withdraw_promotes_the_next_person(client, session):
     assert client.get(f"/km/skills-center/enrolment/{holder.token}/withdraw/").status_code == 405
 
 
+def test_enrolment_page_keeps_its_token_from_other_sites_but_not_from_itself(client, session):
+    """`no-referrer` made Chromium post `Origin: null` on Withdraw (403); same-origin keeps the
+    token out of third-party Referers only."""
+    holder = EnrolmentFactory(session=session)
+    response = client.get(f"/km/skills-center/enrolment/{holder.token}/")
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_certificate_verification_page(client, session, trainer):
     enrolment = EnrolmentFactory(session=session, name="សុខ ស្រីពៅ")
     services.enrolment_complete(enrolment=enrolment)

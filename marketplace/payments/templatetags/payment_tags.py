@@ -1,7 +1,9 @@
 from django import template
+from django.urls import reverse
 
-from accounts.roles import GROUP_COORDINATOR, has_role
+from marketplace.payments import services
 from marketplace.payments.models import Payment
+from marketplace.payments.permissions import can_mark_paid
 from marketplace.payments.providers import get_provider
 
 register = template.Library()
@@ -17,41 +19,25 @@ def order_payment(order):
         "paid": paid,
         "description": provider.describe(order),
         "pay_url": provider.start_url(order) if provider.online and order.status == "pending_payment" else "",
-        "receipt_url": _receipt_url(order),
+        "receipt_url": order.get_receipt_url(),
     }
-
-
-def _receipt_url(order) -> str:
-    from django.urls import reverse
-
-    return f"{reverse('payments:receipt', kwargs={'reference': order.reference})}?token={order.access_token}"
 
 
 @register.inclusion_tag("payments/includes/record_payment_link.html", takes_context=True)
 def record_payment_link(context, fulfilment):
-    """My shop: a "Record payment" link for the group's coordinator on an unpaid offline or
-    KHQR order. One membership query per page (cached on the user); the mark-paid view
-    checks again."""
-    from marketplace.payments.permissions import coordinated_group_ids, is_order_buyer
-    from marketplace.payments.services import MANUALLY_CONFIRMED_METHODS
-
+    """My shop: a "Record payment" link for the group's coordinator while her part of an
+    offline or KHQR order is unpaid. Who may is decided by permissions.can_mark_paid; what is
+    left to record by services.parts_to_record."""
     request = context["request"]
-    user = request.user
     order = fulfilment.order
-    show = False
-    if (
-        order.payment_method in MANUALLY_CONFIRMED_METHODS
-        and not order.paid_at
-        and order.status not in ("cancelled", "refunded")
-        and has_role(user, GROUP_COORDINATOR)
-        and not is_order_buyer(user, order)
-    ):
-        if not hasattr(user, "_coordinated_group_ids"):
-            user._coordinated_group_ids = coordinated_group_ids(user)
-        show = fulfilment.group_id in user._coordinated_group_ids
     url = ""
-    if show:
-        from django.urls import reverse
-
+    if (
+        get_provider(order.payment_method).manually_confirmed
+        and can_mark_paid(request.user, order, fulfilment)
+        and any(
+            part is None or part.pk == fulfilment.pk
+            for part in services.parts_to_record(order=order, actor=request.user)
+        )
+    ):
         url = f"{reverse('payments:mark_paid', kwargs={'reference': order.reference})}?next={request.path}"
     return {"url": url, "order": order}

@@ -2,6 +2,8 @@
 with its signed webhooks pointed at the local site. Its own command listens on every
 interface; this one does not."""
 
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,8 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8420)
         parser.add_argument(
             "--webhook-url",
-            default="http://127.0.0.1:8000/payments/stripe/webhook/",
-            help="Where localstripe posts its signed events.",
+            # The site's port follows PORT, as `make demo`/`make serve` do (default 8000).
+            default=f"http://127.0.0.1:{os.environ.get('PORT') or 8000}/payments/stripe/webhook/",
+            help="Where localstripe posts its signed events (default: the site on 127.0.0.1:$PORT).",
         )
 
     def handle(self, *args, port, webhook_url, **options):
