@@ -38,10 +38,10 @@ def _bootstrap(monkeypatch, *extra, password=PASSWORD):
 @pytest.fixture
 def small_gazetteer(monkeypatch):
     # The full gazetteer is 14,000 villages; tests/networks covers its loader. Two provinces here.
-    import networks.geography
+    import cms.bootstrap
 
-    real = networks.geography.load_geography
-    monkeypatch.setattr(networks.geography, "load_geography", lambda provinces=None: real(provinces=["17"]))
+    real = cms.bootstrap.load_geography
+    monkeypatch.setattr(cms.bootstrap, "load_geography", lambda provinces=None: real(provinces=["17"]))
 
 
 @pytest.fixture
