@@ -61,17 +61,6 @@ def site_pages(db):
 
 
 @pytest.fixture
-def empty_site(db):
-    """The database as a fresh install has it before any content: this test does without the
-    session's page tree (removed inside the test's transaction, so it is back for the next)."""
-    from wagtail.models import Page, Site
-
-    Site.objects.all().delete()
-    for child in Page.get_first_root_node().get_children():
-        child.delete()
-
-
-@pytest.fixture
 def make_user(db):
     from tests.factories.accounts import UserFactory
 
