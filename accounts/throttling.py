@@ -12,6 +12,7 @@
   "20/10m") and answers 429 beyond that. Tests keep the limit high except where they test it.
 """
 
+import ipaddress
 from functools import wraps
 
 from django.conf import settings
@@ -23,14 +24,17 @@ from django_ratelimit.core import is_ratelimited
 from .models import normalise_phone
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or, behind `TRUSTED_PROXY_COUNT` reverse proxies that
-    append to X-Forwarded-For, the address the outermost trusted proxy saw."""
+    append to X-Forwarded-For, the address the outermost trusted proxy saw. None when there is
+    no valid address (a request built in code)."""
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = forwarded[-proxies] if proxies and len(forwarded) >= proxies else request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def lockout_username(request, credentials) -> str:
@@ -79,7 +83,7 @@ def limit_writes(view):
             and is_ratelimited(
                 request,
                 group=f"{view.__module__}.{view.__qualname__}",
-                key=lambda group, request: client_ip(request),
+                key=lambda group, request: client_ip(request) or "unknown",
                 rate=rate,
                 increment=True,
             )
