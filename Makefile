@@ -69,7 +69,8 @@ messages: install ## Refresh the Khmer catalog and compile it (needs gettext)
 	$(PY) manage.py makemessages -l km --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=node_modules --no-obsolete
 	$(PY) manage.py compilemessages -l km --ignore=.venv --ignore=node_modules
 
-bench: install-test ## Run the benchmarks and rewrite bench/RESULTS.md
+bench: install-test ## Run the benchmarks (needs PostgreSQL, Redis, wrk) and rewrite bench/RESULTS.md
+	$(PY) bench/perf.py
 	$(PY) bench/run.py
 
 clean: ## Remove the virtualenv, database and collected files

@@ -109,6 +109,10 @@ def main() -> None:
         f"{'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'}. "
         "Load runs on 127.0.0.1 only, bounded in requests and time.\n"
     )
+    perf = ROOT / "bench" / "RESULTS-perf.md"
+    if perf.exists():
+        # Issue 12's speed figures (bench/perf.py, run first by `make bench`), first.
+        sections.insert(0, f"<!-- perf:start -->\n{perf.read_text()}<!-- perf:end -->")
     for name in RECORDED:
         path = ROOT / "bench" / name
         if path.exists():

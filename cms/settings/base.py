@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "cms.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed: brotli for visitors without a session, gzip with BREACH padding for
+    # the rest (cms/compression.py).
+    "cms.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.cache.RequestMemoMiddleware",
     "cms.middleware.SiteLocaleMiddleware",

@@ -6,7 +6,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import CONTENT_SECURITY_POLICY, env_bool, env_list
+from .base import CONTENT_SECURITY_POLICY, DATABASES, env_bool, env_list
 
 IS_PRODUCTION = True
 # Without these the site would run with an invented key, refuse every request, use SQLite, keep
@@ -72,3 +72,9 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend")}}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+# Speed: persistent database connections (checked before reuse), and no state in the process
+# (a system check fails without REDIS_URL; cms/checks.py).
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+STATELESS_APP_SERVERS = True
