@@ -53,7 +53,7 @@ test-postgres: install-test ## Run the suite against PostgreSQL (DATABASE_URL, d
 lint: install-test ## ruff lint and format check, bandit, offline dependency audit, Django checks, missing migrations
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m bandit -q -l -r $(BANDIT_PATHS) -x '*/migrations/*'
+	$(PY) -m bandit -q -ll -r $(BANDIT_PATHS) -x '*/migrations/*'
 	$(PY) scripts/audit_dependencies.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
