@@ -16,12 +16,12 @@ import ipaddress
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
-from .models import normalise_phone
+from . import phone as phones
+from .backends import accounts_named_by
 
 
 def client_ip(request) -> str | None:
@@ -43,17 +43,10 @@ def lockout_username(request, credentials) -> str:
     identifier = str((credentials or {}).get("username") or "").strip()
     if not identifier:
         return ""
-    User = get_user_model()
-    candidates = User.objects.filter(username__iexact=identifier)
-    if "@" in identifier:
-        candidates = candidates | User.objects.filter(email__iexact=identifier)
-    phone = normalise_phone(identifier)
-    if len(phone) >= 8 and phone.isdigit():
-        candidates = candidates | User.objects.filter(phone=phone)
-    usernames = list(candidates.values_list("username", flat=True).distinct()[:2])
+    usernames = list(accounts_named_by(identifier).values_list("username", flat=True)[:2])
     if len(usernames) == 1:
         return usernames[0].lower()
-    return (phone if phone.isdigit() and len(phone) >= 8 else identifier).lower()[:150]
+    return (phones.normalise(identifier) or identifier).lower()[:150]
 
 
 def too_many_requests(request):
