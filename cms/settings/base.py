@@ -294,6 +294,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Each failed sign-in is counted in the database; the log keeps lockouts (WARNING) only.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 # Reverse proxies in front of the app that append to X-Forwarded-For (production: 1).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Anonymous writes (checkout, enrol, inquiry, contact, "I have paid", password reset): POSTs per
