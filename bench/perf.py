@@ -99,7 +99,7 @@ def resolve_pages() -> dict[str, str]:
         "home": "/km/",
         "catalog": "/km/market/",
         "catalog 100/page": "/km/market/?per_page=100",
-        "product": f"/km/market/{product.get_url_path()}",
+        "product": f"/km/market/p/{product.pk}-{product.slug}/",
         "course": course.url,
         "network": network.url,
         "safe house": safe.url,

@@ -6,7 +6,6 @@ Rules about one record stay here (class days, status transitions); workflows tha
 live in services.py; shared reads in querysets.py."""
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,8 +19,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
-from cms.khmer import segment
+from cms.codes import readable_code, secret_token
 from cms.models import BasePage
+from cms.routing import page_context
 
 from .querysets import CourseSessionQuerySet, EnrolmentQuerySet
 
@@ -50,10 +50,8 @@ class CourseIndexPage(BasePage):
         verbose_name = _("course index page")
 
     def get_context(self, request, *args, **kwargs):
-        from .views import catalog_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalog_context(request, self))
+        context.update(page_context("training.views.catalog_context", request, self))
         return context
 
 
@@ -128,8 +126,8 @@ class CoursePage(BasePage):
     def skills_list(self) -> list[str]:
         return [line.strip() for line in self.skills_gained.splitlines() if line.strip()]
 
-    def search_text(self) -> str:
-        return " ".join([super().search_text(), segment(f"{self.summary} {self.skills_gained} {self.eligibility}")])
+    def search_parts(self) -> list[str]:
+        return [*super().search_parts(), self.summary, self.skills_gained, self.eligibility]
 
     def clean(self):
         super().clean()
@@ -137,10 +135,10 @@ class CoursePage(BasePage):
             raise ValidationError({"fee": _("The fee cannot be negative.")})
 
     def get_context(self, request, *args, **kwargs):
-        from .views import course_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_context(request, self))
+        context["sessions"] = (
+            CourseSession.objects.upcoming().for_course(self).for_listing().order_by("start_date", "pk")
+        )
         return context
 
 
@@ -292,8 +290,8 @@ class Gender(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(24)
+def _new_token() -> str:  # named by migration 0002
+    return secret_token()
 
 
 class Enrolment(models.Model):
@@ -323,6 +321,13 @@ class Enrolment(models.Model):
         blank=True,
         related_name="training_enrolments",
         verbose_name=_("village"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="km",
+        help_text=_("The language she enrolled in: messages and their links use it."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -393,10 +398,8 @@ class Attendance(models.Model):
         return f"{self.enrolment.name} · {self.day:%Y-%m-%d}"
 
 
-def _new_certificate_code() -> str:
-    # Unambiguous upper-case letters and digits, easy to read out on the phone.
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(10))
+def _new_certificate_code() -> str:  # named by migration 0002
+    return readable_code(10)
 
 
 class Certificate(models.Model):

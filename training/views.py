@@ -45,11 +45,6 @@ def catalog_context(request, index_page) -> dict:
     return {"courses": courses, "session_filter": session_filter, "filtering": filtering}
 
 
-def course_context(request, course) -> dict:
-    sessions = CourseSession.objects.upcoming().for_course(course).for_listing().order_by("start_date", "pk")
-    return {"sessions": sessions}
-
-
 @limit_writes
 def enrol(request, session_id: int):
     session = get_object_or_404(CourseSession.objects.for_listing(), pk=session_id)
@@ -66,7 +61,9 @@ def enrol(request, session_id: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                enrolment = services.enrolment_create(session_id=session.pk, user=request.user, **form.cleaned_data)
+                enrolment = services.enrolment_create(
+                    session_id=session.pk, user=request.user, language=request.LANGUAGE_CODE, **form.cleaned_data
+                )
             except AlreadyEnrolled as error:
                 form.add_error("phone", error.message)
                 status = 409
@@ -150,7 +147,9 @@ def calendar_all(request):
 def calendar_course(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     sessions = CourseSession.objects.current_and_upcoming().for_course(course).for_listing()
-    return _calendar_response(calendars.sessions_calendar(sessions, request, name=course.title), f"{course.slug}.ics")
+    return _calendar_response(
+        calendars.sessions_calendar(sessions, request, name=course.localized.title), f"{course.slug}.ics"
+    )
 
 
 def _calendar_response(body: bytes, filename: str) -> HttpResponse:

@@ -90,7 +90,7 @@ def localized(obj, field: str):
 
 
 @register.simple_tag(takes_context=True)
-def product_cards(context, products, template_name="marketplace/includes/product_card.html"):
+def product_cards(context, products, market_page=None, template_name="marketplace/includes/product_card.html"):
     """`<li>` + card for each product, each card's HTML kept in the fragment cache until its
     product (price, stock, photo…), the registry (group names) or the site settings (exchange
     rate) change; today's date and the language are in the key. A page of cards is one cache
@@ -102,7 +102,7 @@ def product_cards(context, products, template_name="marketplace/includes/product
     prefix = f"card:{translation.get_language()}:{timezone.localdate()}:{base}"
 
     def render(product):
-        with context.push(product=product):
+        with context.push(product=product, market_page=market_page or page):
             return template.render(context)
 
     cards = fragments_many(
