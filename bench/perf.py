@@ -534,14 +534,11 @@ START, END = "<!-- perf:start -->", "<!-- perf:end -->"
 NOTES = """
 ### Reading these figures (why targets are missed)
 
-- **The machine was shared.** During the recorded runs the load average was 7–9 on the 2 cores: six
-  other engineers' test suites, servers and browsers, plus wrk itself. Every req/s here is a
-  floor. In-process (Django test client, same data) a cache hit costs 0.9 ms on the catalog and
-  2.1 ms on a product page (that one gets a fresh CSRF token for its visitor); 2 sync gunicorn
-  workers can then give at most ~1,000–2,000 req/s on an idle 2-core machine, so the cached
-  target (1,500 req/s) needs the machine to itself. An earlier, shorter run (2 s per page, load
-  average about 7) measured cached catalog 1,213 req/s at p50 5.1 ms, network 932, safe house
-  982, home 791, course 795, product 140 (before brotli was made cheaper per response).
+- **The machine was shared.** This run started at a load average of 3 (other engineers' test
+  suites and servers on the same 2 cores, and wrk itself on one of them); runs at load 7–9
+  earlier the same evening measured cached pages at 800–1,470 req/s and uncached pages at a
+  quarter of the figures above. In-process a cache hit costs 0.9 ms (catalog) to 2.1 ms
+  (product page: a fresh CSRF token for its visitor).
 - **Uncached pages are bound by Python, not SQL**: 2–10 queries per page (target met). The
   catalog's cards are kept as fragments (one cache round trip for a page of cards; in-process
   on this machine 24 cards went from 156 to 86 ms, 100 cards from 535 to 281 ms); what remains
