@@ -33,8 +33,11 @@ def send_message(*, chat_id: int, text: str) -> dict:
     except ValueError:
         payload = {}
     if response.status_code != 200 or not payload.get("ok"):
-        description = payload.get("description") or f"HTTP {response.status_code}"
-        raise TelegramError(f"Telegram refused: {description}"[:300], permanent=response.status_code in (400, 403))
+        description = payload.get("description") or ""
+        raise TelegramError(
+            f"Telegram refused (HTTP {response.status_code}): {description}"[:300],
+            permanent=response.status_code in (400, 403),
+        )
     return payload.get("result") or {}
 
 
