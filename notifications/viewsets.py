@@ -46,7 +46,7 @@ class DeliveryViewSet(ModelViewSet):
     copy_view_enabled = False
     filterset_class = DeliveryFilterSet
     list_display = [
-        Column("event", label=_("event"), accessor="event"),
+        "event",
         Column("channel", label=_("channel"), accessor="get_channel_display"),
         Column("status", label=_("status"), accessor="get_status_display"),
         Column("attempts", label=_("attempts"), accessor="attempts"),
