@@ -4,9 +4,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The project's own code for bandit (bench/ and tests/ are not shipped).
+BANDIT_PATHS := accounts cms marketplace networks training scripts manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test demo localstripe serve migrate seed test test-postgres lint format messages check bench clean
+.PHONY: help install install-test demo localstripe serve migrate seed test test-postgres lint audit format messages check bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -48,11 +50,16 @@ test: install-test ## Install everything and run the whole suite (SQLite)
 test-postgres: install-test ## Run the suite against PostgreSQL (DATABASE_URL, default local postgres)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sahakum} $(PY) -m pytest
 
-lint: install-test ## ruff lint and format check, Django checks, missing migrations
+lint: install-test ## ruff lint and format check, bandit, offline dependency audit, Django checks, missing migrations
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m bandit -q -l -r $(BANDIT_PATHS) -x '*/migrations/*'
+	$(PY) scripts/audit_dependencies.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+audit: install-test ## Dependency audit, plus pip-audit against the advisory database (needs network)
+	$(PY) scripts/audit_dependencies.py --online
 
 format: install-test ## Apply ruff fixes and formatting
 	$(PY) -m ruff check --fix .
@@ -62,7 +69,8 @@ messages: install ## Refresh the Khmer catalog and compile it (needs gettext)
 	$(PY) manage.py makemessages -l km --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=node_modules --no-obsolete
 	$(PY) manage.py compilemessages -l km --ignore=.venv --ignore=node_modules
 
-bench: install-test ## Run the benchmarks and rewrite bench/RESULTS.md
+bench: install-test ## Run the benchmarks (needs PostgreSQL, Redis, wrk) and rewrite bench/RESULTS.md
+	$(PY) bench/perf.py
 	$(PY) bench/run.py
 
 clean: ## Remove the virtualenv, database and collected files

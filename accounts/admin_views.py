@@ -87,7 +87,12 @@ class ScopedInspectView(ObjectPolicyMixin, generic.InspectView):
 
 
 class ScopedHistoryView(ObjectPolicyMixin, HistoryView):
-    pass
+    def get_base_queryset(self):
+        # The record's log entries, as far as the log model lets this user read them (entries
+        # about protected registry members: networks.models.RegistryAwareLogEntry).
+        queryset = super().get_base_queryset()
+        viewable = queryset.model.objects.viewable_by_user(self.request.user)
+        return queryset.filter(pk__in=viewable.values("pk"))
 
 
 class ScopedUsageView(ObjectPolicyMixin, UsageView):

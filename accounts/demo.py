@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from . import roles
 
-DEMO_PASSWORD = "sahakum-demo"
+DEMO_PASSWORD = "sahakum-demo"  # nosec B105  # the documented demo password; seed_demo refuses to run without DEBUG
 
 DEMO_ACCOUNTS = [
     # username, role, first name, phone

@@ -27,8 +27,9 @@ from bench import harness  # noqa: E402
 # markdown section. They run in this order.
 APP_BENCHES = ["bench.networks", "bench.training"]
 # Standalone app benchmarks (own database and server): their last recorded results are copied in.
-# Run them with `.venv/bin/python bench/marketplace.py` and `.venv/bin/python bench/payments.py`.
-RECORDED = ["RESULTS-marketplace.md", "RESULTS-payments.md"]
+# Run them with `.venv/bin/python bench/marketplace.py`, `.venv/bin/python bench/payments.py` and
+# `.venv/bin/python bench/restart.py` (restart of the app server under load).
+RECORDED = ["RESULTS-marketplace.md", "RESULTS-payments.md", "RESULTS-restart.md"]
 
 WEIGHED_PAGES = ["/km/", "/km/market/", "/km/skills-center/", "/km/safe-house/"]
 SITE_PAGES = ["/km/", "/en/", "/km/safe-house/", "/km/networks/", "/km/search/?q=ផ្ទះ"]
@@ -108,6 +109,10 @@ def main() -> None:
         f"{'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'}. "
         "Load runs on 127.0.0.1 only, bounded in requests and time.\n"
     )
+    perf = ROOT / "bench" / "RESULTS-perf.md"
+    if perf.exists():
+        # Issue 12's speed figures (bench/perf.py, run first by `make bench`), first.
+        sections.insert(0, f"<!-- perf:start -->\n{perf.read_text()}<!-- perf:end -->")
     for name in RECORDED:
         path = ROOT / "bench" / name
         if path.exists():

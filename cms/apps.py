@@ -7,6 +7,7 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site content")
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
         from .cache import connect_receivers
 
         connect_receivers()

@@ -36,6 +36,7 @@ Rules, all tested in tests/perf/test_page_cache.py:
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Iterable
@@ -46,6 +47,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.middleware.csrf import get_token
 from django.utils.cache import cc_delim_re
+
+logger = logging.getLogger(__name__)
 
 CACHEABLE_ROUTES = {"catalog", "product"}
 TAG_SITE = "site"  # everything: menus, footer, settings, exchange rate
@@ -75,23 +78,27 @@ def _tag_key(tag: str) -> str:
     return f"pc:tag:{tag}"
 
 
-def _clock_now() -> int:
+def _clock_now() -> int | None:
+    """The clock, or None when the cache cannot keep one (Redis down): then nothing is stored."""
     cache = _cache()
     value = cache.get(CLOCK_KEY)
     if value is None:
         # Lost or new: start from the wall clock in ms, beyond any value handed out before.
         cache.add(CLOCK_KEY, int(time.time() * 1000), timeout=None)
         value = cache.get(CLOCK_KEY)
-    return int(value)
+    return None if value is None else int(value)
 
 
-def _clock_advance() -> int:
+def _clock_advance() -> int | None:
     cache = _cache()
     try:
         return int(cache.incr(CLOCK_KEY))
     except ValueError:
         cache.add(CLOCK_KEY, int(time.time() * 1000), timeout=None)
-        return int(cache.incr(CLOCK_KEY))
+        try:
+            return int(cache.incr(CLOCK_KEY))
+        except ValueError:
+            return None
 
 
 def purge_now(*tags: str) -> None:
@@ -100,6 +107,9 @@ def purge_now(*tags: str) -> None:
     if not tags:
         return
     stamp = _clock_advance()
+    if stamp is None:
+        logger.warning("Page cache purge of %s not recorded: the cache is unavailable", sorted(tags))
+        return
     _cache().set_many({_tag_key(tag): stamp for tag in tags}, timeout=None)
 
 
@@ -212,7 +222,7 @@ class PageCacheMiddleware:
         clock = _clock_now()
         response = self.get_response(request)
         tags = getattr(request, "_page_cache_tags", None)
-        if tags and self._storable(request, response):
+        if clock is not None and tags and self._storable(request, response):
             self._store(request, response, key, clock, tags)
             response[HEADER_STATUS] = "miss"
         return response
@@ -286,9 +296,9 @@ class PageCacheMiddleware:
             from cms.compression import brotli, compress_br
 
             body = response.content
-            entry["encoded"]["gzip"] = compress_string(body, max_random_bytes=0)
+            entry["encoded"]["gzip"] = compress_string(body, max_random_bytes=0)  # nothing secret to pad
             if brotli is not None:
-                entry["encoded"]["br"] = compress_br(body)
+                entry["encoded"]["br"] = compress_br(body, stored=True)
         cache.set(key, entry, timeout=lifetime())
 
     # -- serving --
@@ -306,9 +316,8 @@ class PageCacheMiddleware:
 
         content = entry["content"]
         if entry["csrf"]:
-            # One fresh mask per form, as Django's own template tag would give.
-            parts = content.split(CSRF_PLACEHOLDER)
-            content = parts[0] + "".join(get_token(request) + part for part in parts[1:])
+            # The visitor's own token, freshly masked for this response (BREACH).
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request))
         response = HttpResponse(content.encode(entry["charset"]))
         for name, value in entry["headers"]:
             response[name] = value
@@ -440,6 +449,8 @@ def fragment(key: str, tags: Iterable[str], compute):
         return entry["value"]
     clock = _clock_now()
     value = compute()
+    if clock is None:
+        return value
     for tag_key in tag_keys:
         if tag_key not in found:
             cache.add(tag_key, clock, timeout=None)

@@ -228,7 +228,7 @@ class NetworkPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.network_id:
-            from networks.selectors import public_figures
+            from networks.disclosure import public_figures
 
             context["network_figures"] = public_figures(self.network)
         return context
@@ -292,6 +292,12 @@ class ContactPage(AbstractEmailForm):
 
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
     thank_you_text = RichTextField(_("thank-you text"), blank=True, features=["bold", "italic", "link"])
+
+    def serve(self, request, *args, **kwargs):
+        # security: the contact form is an anonymous write, rate-limited like the others.
+        from accounts.throttling import limit_writes
+
+        return limit_writes(super().serve)(request, *args, **kwargs)
 
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),

@@ -17,15 +17,17 @@ class ProductAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
+        # Producers are current group members, never protected ones (minors are never producers,
+        # and the select would show every protected member's id to whoever edits products).
+        current_membership = {"memberships__left__isnull": True}
         if user is not None and not is_market_staff(user):
             # Anyone else given admin access lists products only in their own groups.
             groups = shop_group_ids(user)
             if "group" in self.fields:
                 self.fields["group"].queryset = Group.objects.filter(pk__in=groups)
-            if "producer" in self.fields:
-                self.fields["producer"].queryset = Member.objects.filter(
-                    memberships__group_id__in=groups, memberships__left__isnull=True
-                ).distinct()
+            current_membership["memberships__group_id__in"] = groups
+        if "producer" in self.fields:
+            self.fields["producer"].queryset = Member.objects.unprotected().filter(**current_membership).distinct()
 
     def clean_status(self):
         new_status = self.cleaned_data["status"]

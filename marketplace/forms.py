@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.images.fields import WagtailImageField
+
+from cms.uploads import ReencodedImageField
 
 from .models import Category, Inquiry, Order, Product
 
@@ -133,7 +134,7 @@ class ShopProductForm(forms.ModelForm):
     """A product in My shop. The group and producer are limited to what this user may act for;
     the status is moved by buttons (submit for review), never by a field."""
 
-    photo = WagtailImageField(
+    photo = ReencodedImageField(
         label=_("Photo"),
         required=False,
         widget=PhotoInput,

@@ -34,7 +34,8 @@ def _order(order_id: int) -> Order:
 
 def order_placed(order_id: int) -> None:
     order = _order(order_id)
-    with translation.override("km"):
+    # The buyer is written to in the language she ordered in, with that language's links.
+    with translation.override(order.language or "km"):
         if order.buyer_email:
             body = render_to_string(
                 "marketplace/email/order_placed.txt", {"order": order, "order_url": _site_url(order.get_absolute_url())}
@@ -44,6 +45,7 @@ def order_placed(order_id: int) -> None:
                 body=body,
                 to=[order.buyer_email],
             )
+    with translation.override("km"):
         for fulfilment in order.fulfilments.all():
             _notify_group(fulfilment, _("New order %(reference)s") % {"reference": order.reference})
 
@@ -60,26 +62,27 @@ def _notify_group(fulfilment: Fulfilment, subject: str) -> None:
     send_email.enqueue(subject=subject, body=body, to=to)
 
 
+def _status_subject(order: Order) -> str:
+    return _("Order %(reference)s: %(status)s") % {"reference": order.reference, "status": order.get_status_display()}
+
+
 def order_status_changed(order_id: int) -> None:
     order = _order(order_id)
-    with translation.override("km"):
-        subject = _("Order %(reference)s: %(status)s") % {
-            "reference": order.reference,
-            "status": order.get_status_display(),
-        }
+    with translation.override(order.language or "km"):
         if order.buyer_email:
             body = render_to_string(
                 "marketplace/email/order_status.txt", {"order": order, "order_url": _site_url(order.get_absolute_url())}
             )
-            send_email.enqueue(subject=subject, body=body, to=[order.buyer_email])
+            send_email.enqueue(subject=_status_subject(order), body=body, to=[order.buyer_email])
+    with translation.override("km"):
         for fulfilment in order.fulfilments.all():
-            _notify_group(fulfilment, subject)
+            _notify_group(fulfilment, _status_subject(order))
 
 
 def fulfilment_status_changed(fulfilment_id: int) -> None:
     fulfilment = Fulfilment.objects.select_related("order", "group").get(pk=fulfilment_id)
     order = fulfilment.order
-    with translation.override("km"):
+    with translation.override(order.language or "km"):
         if order.buyer_email:
             body = render_to_string(
                 "marketplace/email/fulfilment_status.txt",

@@ -155,7 +155,11 @@ def order_place(
             elif line.unit_price is not None and line.unit_price != product.price:
                 problems.append(
                     _("The price of “%(title)s” changed from %(old)s to %(new)s. Please check your cart.")
-                    % {"title": product.title, "old": line.unit_price, "new": product.price}
+                    % {
+                        "title": product.title,
+                        "old": money.format_money(line.unit_price),
+                        "new": money.format_money(product.price),
+                    }
                 )
         if problems:
             raise CheckoutError(problems)

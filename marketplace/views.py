@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from accounts.throttling import limit_writes
+
 from . import services
 from .cart import Cart
 from .exceptions import CheckoutError
@@ -99,6 +101,7 @@ def product_detail(request, page: MarketPage, product_id: int, inquiry_form=None
     )
 
 
+@limit_writes
 def inquiry_create(request, page: MarketPage, product_id: int):
     product = _published_product(product_id)
     if request.method != "POST":
@@ -175,6 +178,7 @@ def cart_view(request, page: MarketPage):
     return _render(request, page, "marketplace/cart.html", {**_cart_context(cart), "page_title": _("Cart")}, status)
 
 
+@limit_writes
 def checkout(request, page: MarketPage):
     cart = Cart(request.session)
     if not len(cart):

@@ -132,7 +132,7 @@ def _split(total: int, parts: int) -> list[int]:
 
 class _Seeder:
     def __init__(self, *, users, log):
-        self.rng = random.Random(2026)
+        self.rng = random.Random(2026)  # nosec B311  # deterministic demo data, not security
         self.users = users
         self.log = log
         self.today = timezone.localdate()

@@ -7,17 +7,21 @@ workflows (import, anonymise) live in services.py; shared reads in querysets.py.
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.models import ModelLogEntry
+from wagtail.models.audit_log import ModelLogEntryManager
 
 from accounts.models import phone_validator
 
-from .querysets import ADULT_AGE, MemberQuerySet, MembershipQuerySet
+from .querysets import ADULT_AGE, MemberQuerySet, MembershipQuerySet, can_see_protected
 
 
 class BilingualNameMixin:
@@ -337,3 +341,32 @@ class Meeting(models.Model):
     @property
     def attended_total(self) -> int:
         return self.attended_female + self.attended_male + self.attended_other
+
+
+class RegistryAwareLogEntryManager(ModelLogEntryManager):
+    def viewable_by_user(self, user):
+        """Wagtail's rule (a permission on the content type), and: entries about a member only
+        for someone who may see that member now (`Member.objects.visible_to`) — so entries about
+        minors, Happy Women Network members and deleted members stay with safeguarding officers
+        and administrators — and the registry's own audit entries (`networks.*`: views, exports,
+        imports, anonymisations of protected members) only for them too."""
+        entries = super().viewable_by_user(user)
+        if can_see_protected(user):
+            return entries
+        member_type = ContentType.objects.get_for_model(Member)
+        visible = Member.objects.visible_to(user).annotate(key=Cast("pk", models.CharField())).values("key")
+        about_members = models.Q(content_type=member_type)
+        return entries.exclude(
+            about_members & (~models.Q(object_id__in=visible) | models.Q(action__startswith="networks."))
+        )
+
+
+class RegistryAwareLogEntry(ModelLogEntry):
+    """The log entry Wagtail writes for every non-page model (registered in wagtail_hooks.py in
+    place of ModelLogEntry: same table), whose entries about members follow the registry's
+    privacy rule in the site history, its exports and every object's history."""
+
+    objects = RegistryAwareLogEntryManager()
+
+    class Meta:
+        proxy = True

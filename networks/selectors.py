@@ -185,14 +185,8 @@ def network_figures(network: Network, *, today: datetime.date | None = None) -> 
 
 
 def suppress(count: int):
-    """Small-cell suppression for public figures: 0 stays 0, 1–4 becomes "fewer than 5"."""
+    """Small-cell suppression for public figures: 0 stays 0, 1–4 becomes "fewer than 5". Public
+    pages use networks.disclosure, which adds complementary suppression on top of this."""
     if 0 < count < SUPPRESSION_THRESHOLD:
         return _("fewer than 5")
     return count
-
-
-def public_figures(network: Network) -> dict:
-    """A network's aggregates as the public may see them: every count of people suppressed
-    (the number of groups is not about people and stays exact)."""
-    figures = network_figures(network)
-    return {name: value if name == "groups" else suppress(value) for name, value in figures.as_row().items()}

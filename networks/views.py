@@ -1,9 +1,9 @@
-"""Public reads of the registry: aggregates only, small cells suppressed. No view here shows a
-person."""
+"""Public reads of the registry: aggregates only, through networks.disclosure (small and
+complementary cells suppressed). No view here shows a person."""
 
 from wagtail.models import Locale
 
-from .selectors import statistics_by_network, suppress
+from .disclosure import public_network_figures
 
 
 def home_figures_context() -> dict:
@@ -15,11 +15,11 @@ def home_figures_context() -> dict:
     }
     items = [
         {
-            "label": figures.label,
-            "page": pages.get(figures.key.pk),
-            "members": suppress(figures.members),
-            "groups": figures.groups,
+            "label": figures["label"],
+            "page": pages.get(network_id),
+            "members": figures["members"],
+            "groups": figures["groups"],
         }
-        for figures in statistics_by_network()
+        for network_id, figures in public_network_figures().items()
     ]
     return {"items": items}

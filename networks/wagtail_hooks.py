@@ -12,9 +12,18 @@ def register_networks_admin():
     return [NetworksViewSetGroup(), VillageChooserViewSet("networks_village_chooser")]
 
 
-@hooks.register("register_log_actions")
+@hooks.register("register_log_actions", order=100)  # after Wagtail's own registrations
 def register_log_actions(actions):
+    from django.db import models
     from django.utils.translation import gettext_lazy as _
+    from wagtail.models import ModelLogEntry
+
+    from .models import RegistryAwareLogEntry
+
+    # Every non-page model logs through the registry-aware proxy (same table as ModelLogEntry),
+    # so the site history, its exports and object histories hide what a user may not see.
+    actions.register_model(models.Model, RegistryAwareLogEntry)
+    actions.log_entry_models.discard(ModelLogEntry)
 
     actions.register_action(LOG_VIEW, _("View protected member"), _("Viewed a protected member"))
     actions.register_action(LOG_EXPORT, _("Export protected member"), _("Exported a protected member"))

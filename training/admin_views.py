@@ -169,7 +169,14 @@ def member_match(request, pk: int):
         if phone_tail
         else members.none()
     )
-    return render(request, "training/admin/member_match.html", {"enrolment": enrolment, "candidates": candidates})
+    context = {
+        "enrolment": enrolment,
+        "candidates": candidates,
+        # The current link, named only to someone who may see that member.
+        "linked_member": members.filter(pk=enrolment.member_id).first() if enrolment.member_id else None,
+        "link_hidden": bool(enrolment.member_id) and not members.filter(pk=enrolment.member_id).exists(),
+    }
+    return render(request, "training/admin/member_match.html", context)
 
 
 @returns_403

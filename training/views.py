@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 
+from accounts.throttling import limit_writes
+
 from . import calendars, services
 from .exceptions import AlreadyEnrolled, TrainingError
 from .filters import CourseSessionFilter
@@ -48,6 +50,7 @@ def course_context(request, course) -> dict:
     return {"sessions": sessions}
 
 
+@limit_writes
 def enrol(request, session_id: int):
     session = get_object_or_404(CourseSession.objects.for_listing(), pk=session_id)
     course = session.course.localized

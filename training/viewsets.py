@@ -4,13 +4,15 @@ Every generic view follows the permission policies in permissions.py (accounts.a
 trainer lists only the sessions of their own courses and gets a 404 on any page of another
 trainer's session (edit, delete, inspect, history, usage, roster, certificate)."""
 
+from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 
-from accounts.admin_views import ScopedIndexView, ScopedModelViewSet
+from accounts.admin_views import ScopedIndexView, ScopedInspectView, ScopedModelViewSet
+from networks.models import Member
 
 from . import admin_views
 from .forms import CourseSessionAdminForm
@@ -61,9 +63,32 @@ class CourseSessionViewSet(ScopedModelViewSet):
         ]
 
 
+def registry_members_visible(user):
+    """Whether each enrolment's registry member is one this user may see (annotation)."""
+    return Exists(Member.objects.visible_to(user).filter(pk=OuterRef("member_id")))
+
+
+class RegistryMemberColumn(Column):
+    def get_value(self, instance):
+        return instance.member if instance.member_visible else ""
+
+
 class EnrolmentIndexView(ScopedIndexView):
+    """The registry link is shown (and exported) only where the user may see the member."""
+
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("session__course", "village", "member")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("session__course", "village", "member")
+            .annotate(member_visible=registry_members_visible(self.request.user))
+        )
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        if "member" in row and not item.member_visible:
+            row["member"] = ""
+        return row
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -79,6 +104,16 @@ class EnrolmentIndexView(ScopedIndexView):
         return buttons
 
 
+class EnrolmentInspectView(ScopedInspectView):
+    def get_field_display_value(self, field_name, field):
+        if (
+            field_name == "member"
+            and not Member.objects.visible_to(self.request.user).filter(pk=self.object.member_id).exists()
+        ):
+            return ""
+        return super().get_field_display_value(field_name, field)
+
+
 class EnrolmentViewSet(ScopedModelViewSet):
     """The roster across sessions: filter by session and export to CSV/XLSX."""
 
@@ -88,7 +123,16 @@ class EnrolmentViewSet(ScopedModelViewSet):
     # The registry link is set through the match view, which hides minors and sensitive
     # networks from staff who are not safeguarding officers; never through a select of members.
     form_fields = ["name", "phone", "email", "gender", "age", "village"]
-    list_display = ["name", "phone", "session", "status", "gender", "age", "village", "member"]
+    list_display = [
+        "name",
+        "phone",
+        "session",
+        "status",
+        "gender",
+        "age",
+        "village",
+        RegistryMemberColumn("member", label=_("registry member")),
+    ]
     list_filter = ["session", "status", "gender"]
     list_export = [
         "session",
@@ -105,6 +149,7 @@ class EnrolmentViewSet(ScopedModelViewSet):
     ]
     export_filename = "roster"
     index_view_class = EnrolmentIndexView
+    inspect_view_class = EnrolmentInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
 

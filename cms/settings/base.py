@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "cms.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed: brotli for visitors without a session, gzip with BREACH padding for
+    # the rest (cms/compression.py).
+    "cms.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.cache.RequestMemoMiddleware",
     "cms.middleware.SiteLocaleMiddleware",
@@ -273,6 +276,35 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- security (docs/security.md; owned by the security engineer) -------------------------------
+import datetime  # noqa: E402
+
+# Brute force: django-axes on every sign-in path (accounts/throttling.py).
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.throttling.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Reverse proxies in front of the app that append to X-Forwarded-For (production: 1).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Anonymous writes (checkout, enrol, inquiry, contact, "I have paid", password reset): POSTs per
+# client address and view, django-ratelimit syntax; empty turns the limit off.
+RATELIMIT_WRITES = os.environ.get("RATELIMIT_WRITES", "30/10m") or None
+# Uploaded images are stored re-encoded (cms/uploads.py): the admin's image forms use it.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.ReencodedImageForm"
+# Framing: one intent for both headers: only this site may frame its pages (Wagtail's preview
+# panel frames the page being edited); nobody else may.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = ["'self'"]
+# The admin loads no avatar from Gravatar (staff email hashes would leave the site).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Notifications (notifications/; docs/notifications.md) -----------------------------------
 # Telegram bot: messages through the Bot API; TELEGRAM_API_BASE points at a local double in

@@ -1,7 +1,7 @@
 from .base import *  # noqa: F401,F403
 
 DEBUG = False
-SECRET_KEY = "test-only-key"
+SECRET_KEY = "test-only-key"  # nosec B105  # test settings only; production.py requires SECRET_KEY
 ALLOWED_HOSTS = ["*"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Off unless a test turns it on (tests/perf/); other tests read pages right after changing data.
@@ -22,3 +22,6 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # The test server serves static files itself; whitenoise would only warn about STATIC_ROOT.
 MIDDLEWARE = [entry for entry in MIDDLEWARE if "whitenoise" not in entry]  # noqa: F405
+
+# security: the write rate limit is off in tests except where tests/security/ turns it on.
+RATELIMIT_WRITES = None

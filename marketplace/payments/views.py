@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.throttling import limit_writes
 from marketplace.models import Order
 
 from . import khqr, services
@@ -235,6 +236,7 @@ def khqr_image(request, reference):
 
 
 @require_POST
+@limit_writes
 def khqr_check(request, reference):
     order = _buyer_order(request, reference)
     payment = _khqr_payment(order)

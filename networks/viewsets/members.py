@@ -184,9 +184,9 @@ class MemberAnonymiseView(generic.WagtailAdminTemplateMixin, FormView):
     header_icon = "warning"
 
     def dispatch(self, request, pk, *args, **kwargs):
-        self.object = object_for(request.user, Member.objects.filter(is_anonymised=False), pk, "change")
         if not request.user.has_perm("networks.anonymise_member"):
             raise PermissionDenied
+        self.object = object_for(request.user, Member.objects.filter(is_anonymised=False), pk, "change")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -60,10 +60,10 @@ def test_card_payment_from_checkout_lands_on_a_paid_receipt(live_server, page, s
     assert order.status == Order.Status.PENDING_PAYMENT
     axe_check(page, context={"exclude": [["#card-element"]]})  # the double's inputs are not ours
     fill_card(page, "4242424242424242")
-    page.get_by_role("button", name="Pay 6.00 USD").click()
+    page.get_by_role("button", name="Pay $6.00").click()
     page.wait_for_url("**/receipt/**")
     assert "Paid" in page.locator("main").inner_text()
-    assert "6.00 USD" in page.locator("main").inner_text()
+    assert "$6.00" in page.locator("main").inner_text()
     axe_check(page)
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
@@ -72,7 +72,7 @@ def test_card_payment_from_checkout_lands_on_a_paid_receipt(live_server, page, s
 def test_three_d_secure_card_is_authenticated_in_the_browser(live_server, page, shop):
     order = checkout_by_card(live_server, page, shop)
     fill_card(page, "4000002500003155")
-    page.get_by_role("button", name="Pay 6.00 USD").click()
+    page.get_by_role("button", name="Pay $6.00").click()
     page.get_by_role("button", name="Complete authentication").click()
     page.wait_for_url("**/receipt/**")
     assert "Paid" in page.locator("h1").inner_text() or "Receipt" in page.locator("h1").inner_text()
@@ -83,7 +83,7 @@ def test_three_d_secure_card_is_authenticated_in_the_browser(live_server, page, 
 def test_declined_card_shows_a_clear_message_and_the_order_stays_unpaid(live_server, page, shop):
     order = checkout_by_card(live_server, page, shop)
     fill_card(page, "4000000000000341")
-    page.get_by_role("button", name="Pay 6.00 USD").click()
+    page.get_by_role("button", name="Pay $6.00").click()
     message = page.locator("#card-message")
     message.wait_for(state="visible")
     page.wait_for_function("document.getElementById('card-message').textContent.length > 0")
@@ -115,4 +115,23 @@ def test_khqr_and_bank_transfer_pages_work_without_javascript_and_pass_axe(live_
     order = new_order(payment_method="khqr", product=shop)
     browser_page.goto(f"{live_server.url}/km/market/orders/{order.reference}/pay/khqr/?token={order.access_token}")
     axe_check(browser_page)
+    context.close()
+
+
+def test_card_page_without_javascript_explains_and_offers_another_way(live_server, chromium, shop):
+    """Issue 10 #10: with JavaScript off there is no Pay button that would answer raw JSON; the
+    page explains, and the buyer switches to paying at pickup with the real button."""
+    from tests.payments.conftest import create_order as new_order
+
+    order = new_order(payment_method="stripe", product=shop)
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/market/orders/{order.reference}/pay/card/?token={order.access_token}")
+    assert page.get_by_role("button", name="Pay $12.50").count() == 0
+    assert "needs JavaScript" in page.locator("main").inner_text()
+    page.get_by_label("Pay at pickup").check()
+    page.get_by_role("button", name="Change payment method").click()
+    page.wait_for_url(f"**/market/orders/{order.reference}/?token=*")
+    order.refresh_from_db()
+    assert (order.payment_method, order.status) == ("pay_at_pickup", Order.Status.CONFIRMED)
     context.close()

@@ -212,3 +212,42 @@ def test_editing_an_existing_products_photos_in_the_admin_changes_them(client, s
     data["photos-1-DELETE"] = "1"
     assert client.post(url, data).status_code == 302
     assert list(shop.product_b.photos.values_list("caption", flat=True)) == ["new caption"]
+
+
+def test_staff_answer_an_inquiry_only_through_inquiry_reply(client, shop, make_user, mailoutbox):
+    """Issue 9: the inquiry admin no longer edits reply and status directly."""
+    from marketplace.models import Inquiry
+
+    inquiry = Inquiry.objects.create(group=shop.group_b, name="Trader", phone="012", quantity=5, message="10 kg?")
+    editor = make_user("Editor")
+    client.force_login(editor)
+    url = f"/admin/market_inquiry/edit/{inquiry.pk}/"
+    form = client.get(url).context["form"]
+    assert "reply" in form.fields and not {"status", "replied_by", "replied_at"} & {
+        name for name, field in form.fields.items() if not field.disabled
+    }
+    response = client.post(url, {"reply": "", "status": "closed"})
+    assert response.status_code == 200 and "reply" in response.context["form"].errors
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.reply) == ("open", "")
+    response = client.post(url, {"reply": "Yes, next week.", "status": "closed", "message": "changed"})
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.reply, inquiry.message) == ("answered", "Yes, next week.", "10 kg?")
+    assert inquiry.replied_by == editor and inquiry.replied_at is not None
+
+
+def test_the_product_form_never_offers_a_protected_member_as_producer(client, shop, make_user):
+    """Minors and Happy Women members are never producers, and the select would name them."""
+    import datetime
+
+    from tests.factories.networks import MemberFactory, MembershipFactory
+
+    today = datetime.date.today()
+    minor = MemberFactory(birth_year=today.year - 12)
+    MembershipFactory(member=minor, group=shop.group_b)
+    client.force_login(make_user("Editor"))
+    response = client.get(f"/admin/market_product/edit/{shop.product_b.pk}/")
+    producers = response.context["form"].fields["producer"].queryset
+    assert shop.producer_b in producers and minor not in producers
+    assert f"Protected member #{minor.pk}" not in response.content.decode()

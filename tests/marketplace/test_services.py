@@ -49,8 +49,10 @@ def test_order_from_two_groups_is_split_into_two_fulfilments_and_reserves_stock(
     subjects = [m.subject for m in mail.outbox]
     assert any(order.reference in s for s in subjects)
     buyer_mail = next(m for m in mail.outbox if m.to == ["dara@example.org"])
-    # Emails are in Khmer, with the order page's Khmer address and its secret token.
-    assert f"/km/market/orders/{order.reference}/?token={order.access_token}" in buyer_mail.body
+    # The buyer's email is in the language she ordered in (English here, see conftest), with
+    # that language's order page and its secret token.
+    assert order.language == "en"
+    assert f"/en/market/orders/{order.reference}/?token={order.access_token}" in buyer_mail.body
     group_a_mail = next(m for m in mail.outbox if shop.producer_a_user.email in m.to)
     assert "Rice A" in group_a_mail.body and "Silk B" not in group_a_mail.body
 

@@ -267,3 +267,55 @@ def test_every_member_admin_url_follows_the_policy_for_every_role(client, make_u
     registry_officer = make_user(roles.REGISTRY_OFFICER, is_staff=True)
     views = ("index", "edit", "history", "usage", "inspect")  # registry officers delete nothing
     assert_can_reach(client, registry_officer, "networks_member", registry.adult, registry.adult.name_latin, views)
+
+
+# -- the audit trail about protected members (issue 11 #2) -----------------------------------
+def test_log_entries_about_protected_members_only_for_those_who_may_see_them(
+    client, registry, registry_officer, safeguarding_officer
+):
+    from wagtail.log_actions import log
+
+    from tests.admin_walk import text_of
+    from tests.factories.networks import MembershipFactory
+
+    client.force_login(safeguarding_officer)
+    assert client.get(reverse("networks_member:inspect", args=[registry.minor.pk])).status_code == 200
+    assert client.get(reverse("networks_member:edit", args=[registry.survivor.pk])).status_code == 200
+    text_of(client.get(reverse("networks_member:index"), {"export": "csv"}))
+    log(instance=registry.minor, action="wagtail.edit", user=safeguarding_officer)
+    # Sok Chenda's record was edited while she was an ordinary member; she then joins the Happy
+    # Women Network: what was logged about her is now protected too.
+    log(instance=registry.adult, action="wagtail.edit", user=registry_officer)
+    MembershipFactory(member=registry.adult, group=registry.sensitive_group)
+    ordinary = Member.objects.create(name_km="ហេង សុភា", name_latin="Heng Sophea", gender="female", birth_year=1980)
+    log(instance=ordinary, action="wagtail.edit", user=registry_officer)
+    protected = [registry.minor, registry.survivor, registry.adult]
+
+    site_history = reverse("wagtailadmin_reports:site_history")
+    pages = [
+        site_history,
+        reverse("wagtailadmin_reports:site_history_results"),
+        f"{site_history}?export=csv",
+        f"{site_history}?export=xlsx",
+    ]
+    client.force_login(registry_officer)
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = text_of(response)
+        assert "Heng Sophea" in text or "ហេង សុភា" in text, f"{url} hides an ordinary member's entry"
+        for member in protected:
+            assert f"Protected member #{member.pk}" not in text, url
+            assert reverse("networks_member:edit", args=[member.pk]) not in text, url
+        assert "Sok Chenda" not in text and "សុខ ចិន្តា" not in text, url
+        assert "View protected member" not in text and "Export protected member" not in text, url
+    # The member's own history (now protected) is not open to the registry officer either.
+    assert client.get(reverse("networks_member:history", args=[registry.adult.pk])).status_code == 404
+
+    client.force_login(safeguarding_officer)
+    text = text_of(client.get(site_history))
+    assert f"Protected member #{registry.minor.pk}" in text
+    assert reverse("networks_member:edit", args=[registry.minor.pk]) in text
+    assert "View protected member" in text
+    csv_text = text_of(client.get(f"{site_history}?export=csv"))
+    assert f"Protected member #{registry.survivor.pk}" in csv_text

@@ -8,10 +8,10 @@ from django.utils import timezone, translation
 from accounts.demo import seed_accounts
 from cms.demo import seed_pages
 from networks import demo
+from networks.disclosure import public_figures
 from networks.models import Group, Member, Membership, Network
 from networks.selectors import (
     network_figures,
-    public_figures,
     statistics_by_district,
     statistics_by_group,
     statistics_by_network,

@@ -144,6 +144,10 @@ def test_bank_transfer_page_shows_account_and_reference(make_order, client, site
     response = client.get(f"/en/market/orders/{order.reference}/pay/bank-transfer/?token={order.access_token}")
     assert response.status_code == 200
     assert b"000-111-222" in response.content and order.reference.encode() in response.content
+    # Issue 10 #1: the site's money display and a link back to the order page.
+    html = response.content.decode()
+    assert "$8.00" in html and "8.00 USD" not in html
+    assert f'href="/en/market/orders/{order.reference}/?token={order.access_token}"' in html
     assert order.payments.get().status == Payment.Status.PENDING
     # No token, no page.
     assert client.get(f"/en/market/orders/{order.reference}/pay/bank-transfer/").status_code == 404

@@ -142,3 +142,30 @@ def test_demo_seed_is_idempotent_and_offers_khqr_and_transfer(site_pages):
     demo.seed(users={}, pages=site_pages, log=lambda *args: None)
     assert PaymentSettings.objects.count() == Site.objects.count()
     assert {"khqr", "bank_transfer"} <= set(dict(checkout_choices()))
+
+
+def test_order_emails_go_in_the_language_the_buyer_ordered_in(
+    client, site_pages, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 10 #10: a buyer ordering on /en/ gets English emails with /en/ links."""
+    from marketplace.models import Order
+    from tests.factories.marketplace import ProductFactory
+
+    product = ProductFactory(price=Decimal("3.00"))
+    client.post("/en/market/cart/add/", {"product": product.pk, "quantity": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/en/market/checkout/",
+            {
+                "buyer_name": "Dara",
+                "buyer_phone": "012 345 678",
+                "buyer_email": "dara@example.org",
+                "delivery_method": "pickup",
+                "payment_method": "pay_at_pickup",
+            },
+        )
+    order = Order.objects.get()
+    assert order.language == "en"
+    buyer_mail = [message for message in mailoutbox if message.to == ["dara@example.org"]]
+    assert buyer_mail and f"/en/market/orders/{order.reference}/" in buyer_mail[0].body
+    assert "ការបញ្ជាទិញ" not in buyer_mail[0].subject

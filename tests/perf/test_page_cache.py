@@ -338,3 +338,15 @@ def test_a_page_made_private_is_no_longer_served_from_the_cache(site_pages, comm
     assert status(after) != "hit"
     assert after.content != first.content and 'name="password"' in after.content.decode()
     assert status(Client().get(page.url)) != "hit"  # the password form is not stored either
+
+
+def test_pages_and_purges_work_when_the_cache_is_down(site_pages, shop, settings, commit):
+    """A cache that keeps nothing (Redis down): pages are served fresh, purges do not fail."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    for _ in range(2):
+        response = Client().get(MARKET)
+        assert response.status_code == 200 and status(response) is None
+    product = Product.objects.get(pk=shop.product_a.pk)
+    product.price = Decimal("3.33")
+    commit(product.save)
+    assert "$3.33" in Client().get(product_path(product)).content.decode()

@@ -241,3 +241,36 @@ def test_every_admin_url_of_a_session_follows_its_policy_for_every_role(
         assert_can_reach(
             client, user, "training_enrolments", enrolment, "Enrolled elsewhere", views=("index", "inspect")
         )
+
+
+def test_an_enrolment_linked_to_a_protected_member_does_not_name_it(client, make_user, trainer, own_session):
+    """Issue 11 #2: listings, exports, inspect and the matching page show the registry link only
+    to those who may see the member (a minor here)."""
+    import datetime
+
+    from tests.admin_walk import text_of
+    from tests.factories.networks import MemberFactory
+
+    minor = MemberFactory(birth_year=datetime.date.today().year - 14)
+    adult = MemberFactory(birth_year=1985, name_km="ពេញវ័យ", name_latin="Grown Up")
+    linked_minor = EnrolmentFactory(session=own_session, member=minor)
+    linked_adult = EnrolmentFactory(session=own_session, member=adult)
+    pages = [
+        "/admin/training_enrolments/",
+        "/admin/training_enrolments/?export=csv",
+        "/admin/training_enrolments/?export=xlsx",
+        f"/admin/training_enrolments/inspect/{linked_minor.pk}/",
+    ]
+    registry_officer = make_user(roles.REGISTRY_OFFICER, is_staff=True)
+    for user in (trainer, registry_officer):
+        client.force_login(user)
+        for url in pages + (
+            [f"/admin/training_enrolments/match/{linked_minor.pk}/"] if user == registry_officer else []
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert f"Protected member #{minor.pk}" not in text_of(response), (user, url)
+    client.force_login(registry_officer)
+    assert "ពេញវ័យ" in text_of(client.get(f"/admin/training_enrolments/inspect/{linked_adult.pk}/"))
+    client.force_login(make_user(roles.ADMINISTRATOR, is_staff=True))
+    assert f"Protected member #{minor.pk}" in text_of(client.get("/admin/training_enrolments/?export=csv"))
