@@ -28,7 +28,7 @@ def _event(name: str, audience: str, *keys: str) -> Event:
 EVENTS: dict[str, Event] = {
     event.name: event
     for event in (
-        _event("order_placed", "producer group", "reference", "items", "delivery", "url", "group_id"),
+        _event("order_placed", "producer group", "reference", "items", "delivery", "next_step", "url", "group_id"),
         _event("order_paid", "producer group", "reference", "items", "url", "group_id"),
         _event("order_ready", "buyer", "reference", "group", "place", "url", "group_id"),
         _event("waitlist_promoted", "learner", "name", "course", "start", "url"),

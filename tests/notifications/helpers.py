@@ -7,6 +7,7 @@ CONTEXTS = {
         "reference": "SK12345678",
         "items": "2 kg Rice",
         "delivery": "Pickup",
+        "next_step": "Prepare it now.",
         "url": "http://x/km/my-shop/",
     },
     "order_paid": {"reference": "SK12345678", "items": "2 kg Rice", "url": "http://x/km/my-shop/"},

@@ -12,6 +12,7 @@ LONG = {
     "reference": "SK7Q2M9XW4RT",
     "items": "25 គីឡូក្រាម អង្ករផ្ការំដួល សរីរាង្គ, 3 ដុំ ក្រមាសូត្រត្បាញដោយដៃ ពណ៌ខៀវ, 10 ម៉ែត្រ សូត្រពណ៌ក្រហម",
     "delivery": "ទទួលនៅចំណុចប្រមូលផ្ដុំរបស់ក្រុម",
+    "next_step": "សូមរង់ចាំការបង់ប្រាក់ មុនពេលរៀបចំ។",
     "url": LONG_URL,
     "group": "ក្រុមអ្នកផលិតកសិកម្មចម្រុះ និងអាហារូបត្ថម្ភ ភូមិភ្នំត្រង់បាត",
     "place": "វត្តភ្នំត្រង់បាត ឃុំកំពង់ថ្កូវ ស្រុកក្រឡាញ់ ខេត្តសៀមរាប (ខាងជើងសាលារៀន)",
@@ -24,6 +25,7 @@ LONG = {
 }
 LONG_LATIN = {
     **LONG,
+    "next_step": "Wait for payment before you prepare.",
     "items": "25 kg organic jasmine rice, 3 piece hand-woven blue silk krama, 10 metre red silk",
     "group": "Phnum Trung Bat integrated agriculture and nutrition producer group",
     "place": "Phnum Trung Bat pagoda, Kampong Thkouv commune, Kralanh district (north of the school)",
