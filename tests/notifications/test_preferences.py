@@ -55,3 +55,11 @@ def test_private_phone_link_for_learners(client):
 def test_tampered_phone_link_404(client):
     url = preferences_url_for_phone("012345678")
     assert client.get(url[:-3] + "xx/").status_code == 404
+
+
+def test_links_from_my_shop_and_the_enrolment_page():
+    from django.template.loader import render_to_string
+
+    assert reverse("notifications:preferences") in render_to_string("notifications/includes/messages_link.html")
+    private = render_to_string("notifications/includes/messages_link.html", {"phone": "012345678"})
+    assert "/messages/" in private and reverse("notifications:preferences") + '"' not in private
