@@ -72,3 +72,21 @@ def test_nobody_adds_edits_or_deletes(client, make_user, log):
     assert client.get(f"{INDEX}edit/{shown.pk}/").status_code in (302, 403, 404)
     assert client.post(f"{INDEX}delete/{shown.pk}/").status_code in (302, 403, 404)
     assert Delivery.objects.filter(pk=shown.pk).exists()
+
+
+def test_every_admin_url_refuses_what_a_role_may_not_see(client, make_user, log):
+    """The whole viewset walked (GET and POST of every URL): the protected member's entry never
+    shows to staff given the log without the safeguarding role, nor any entry to other roles,
+    and nothing changes."""
+    from django.contrib.auth.models import Permission
+
+    from tests.admin_walk import assert_cannot_reach
+
+    shown, hidden = log
+    given_log = make_user(roles.REGISTRY_OFFICER, is_staff=True)
+    given_log.user_permissions.add(Permission.objects.get(codename="view_delivery"))
+    assert_cannot_reach(client, given_log, "notification_deliveries", hidden, ["SECRET-MINOR"])
+    for role in (roles.EDITOR, roles.TRAINER, roles.PRODUCER):
+        user = make_user(role, is_staff=True)
+        assert_cannot_reach(client, user, "notification_deliveries", shown, ["OK-ADULT"])
+        assert_cannot_reach(client, user, "notification_deliveries", hidden, ["SECRET-MINOR"])
