@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_signed_in_person_chooses_no_messages(client, make_user):
     user = make_user(phone="012345678")
     client.force_login(user)
-    url = reverse("notifications:preferences")
+    url = "/km/messages/"
     page = client.get(url)
     assert page.status_code == 200 and "សារ" in page.content.decode()
     response = client.post(url, {"preference": "none", "language": "km", "action": "save"})
