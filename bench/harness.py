@@ -106,6 +106,11 @@ class Gunicorn:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "DJANGO_DEBUG": "0",
+            # Production refuses to start without these (cms/settings/production.py).
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+            "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
+            "DEFAULT_FROM_EMAIL": "Sahakum bench <bench@127.0.0.1>",
+            "SAHAKUM_ENV_FILE": "",
         }
         subprocess.run(
             [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300

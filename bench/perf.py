@@ -151,6 +151,10 @@ class Server:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "REDIS_URL": REDIS_URL,
+            "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
+            "DEFAULT_FROM_EMAIL": "Sahakum bench <bench@127.0.0.1>",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "SAHAKUM_ENV_FILE": "",
             "PAGE_CACHE_SECONDS": str(page_cache_seconds),
             "DJANGO_DEBUG": "0",
             "MEDIA_ROOT": MEDIA_ROOT,
@@ -402,7 +406,15 @@ def main() -> None:
     manage("seed_demo", "--force")  # public demo accounts in a throwaway bench database
     manage("seed_volume")
     env_static = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.production", "SECRET_KEY": "x" * 50}
-    env_static.update({"REDIS_URL": REDIS_URL, "ALLOWED_HOSTS": "127.0.0.1"})
+    env_static.update(
+        {
+            "REDIS_URL": REDIS_URL,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
+            "DEFAULT_FROM_EMAIL": "Sahakum bench <bench@127.0.0.1>",
+            "SAHAKUM_ENV_FILE": "",
+        }
+    )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env_static, check=True
     )

@@ -46,6 +46,12 @@ SERVER_ENV = {
     "DJANGO_DEBUG": "0",
     "RATELIMIT_WRITES": "",  # one address plays every buyer here
     "DB_CONN_MAX_AGE": "60",
+    # production refuses to start without these (docs/deployment.md)
+    "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
+    "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
+    "DEFAULT_FROM_EMAIL": "Sahakum bench <bench@127.0.0.1>",
+    "SAHAKUM_ENV_FILE": "",
+    "LOG_LEVEL": "WARNING",
 }
 
 

@@ -299,10 +299,11 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 RATELIMIT_WRITES = os.environ.get("RATELIMIT_WRITES", "30/10m") or None
 # Uploaded images are stored re-encoded (cms/uploads.py): the admin's image forms use it.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.ReencodedImageForm"
-# Framing: one intent for both headers: only this site may frame its pages (Wagtail's preview
-# panel frames the page being edited); nobody else may.
-X_FRAME_OPTIONS = "SAMEORIGIN"
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = ["'self'"]
+# Framing: one intent for both headers: no page of the public site is ever framed, by anyone.
+# (Wagtail's preview views, under /admin/ where the CSP does not apply, answer SAMEORIGIN
+# themselves so the editor's preview panel still works.)
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = ["'none'"]
 # The admin loads no avatar from Gravatar (staff email hashes would leave the site).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 

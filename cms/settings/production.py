@@ -40,7 +40,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # security: agrees with CSP frame-ancestors 'self' (base.py)
+X_FRAME_OPTIONS = "DENY"  # security: agrees with CSP frame-ancestors 'none' (base.py)
 CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
 
 STORAGES = {

@@ -98,3 +98,27 @@ def test_policies_answer_the_same_in_code(shop, make_user):
     assert not OrderPermissionPolicy(Order).user_has_permission_for_instance(administrator, "delete", order_b)
     assert not FulfilmentPermissionPolicy(Fulfilment).user_has_permission(administrator, "add")
     assert not OrderPermissionPolicy(Order).user_has_permission_for_instance(user, "change", order_b)
+
+
+def test_every_scoped_model_has_its_policy_registered():
+    """The admin, Wagtail's URL finder and the log reports ask the registry: never a fallback."""
+    from wagtail.permissions import policy_registry
+
+    from marketplace.models import Fulfilment, Inquiry, Order
+    from marketplace.permissions import InquiryPermissionPolicy
+    from networks.models import Member
+    from networks.permissions import MemberPermissionPolicy
+    from training.models import CourseSession, Enrolment
+    from training.permissions import CourseSessionPermissionPolicy, EnrolmentPermissionPolicy
+
+    expected = {
+        Product: ProductPermissionPolicy,
+        Order: OrderPermissionPolicy,
+        Fulfilment: FulfilmentPermissionPolicy,
+        Inquiry: InquiryPermissionPolicy,
+        Member: MemberPermissionPolicy,
+        CourseSession: CourseSessionPermissionPolicy,
+        Enrolment: EnrolmentPermissionPolicy,
+    }
+    for model, policy_class in expected.items():
+        assert type(policy_registry.get_by_type(model)) is policy_class, model

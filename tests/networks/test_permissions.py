@@ -319,3 +319,30 @@ def test_log_entries_about_protected_members_only_for_those_who_may_see_them(
     assert "View protected member" in text
     csv_text = text_of(client.get(f"{site_history}?export=csv"))
     assert f"Protected member #{registry.survivor.pk}" in csv_text
+
+
+def test_usage_pages_of_groups_and_villages_do_not_list_protected_members(client, registry, registry_officer):
+    """A group's usage page lists the records that refer to it: protected members
+    are not among them for a registry officer (issue 11 #2)."""
+    from wagtail.models import ReferenceIndex
+
+    from tests.admin_walk import text_of
+
+    pages = [
+        reverse("networks_group:usage", args=[registry.sensitive_group.pk]),
+        reverse("networks_group:usage", args=[registry.group.pk]),
+    ]
+    # The admin's URLs are loaded now (so the viewsets registered their models for the
+    # reference index): index the members the fixture made before that.
+    for member in (registry.adult, registry.minor, registry.survivor):
+        ReferenceIndex.create_or_update_for_object(member)
+    assert ReferenceIndex.get_references_to(registry.sensitive_group).exists()
+    client.force_login(registry_officer)
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = text_of(response)
+        for member in (registry.minor, registry.survivor):
+            assert f"Protected member #{member.pk}" not in text, url
+            assert reverse("networks_member:edit", args=[member.pk]) not in text, url
+    assert registry.adult.name_km in text_of(client.get(pages[1]))  # ordinary members still listed

@@ -169,3 +169,20 @@ def test_order_emails_go_in_the_language_the_buyer_ordered_in(
     buyer_mail = [message for message in mailoutbox if message.to == ["dara@example.org"]]
     assert buyer_mail and f"/en/market/orders/{order.reference}/" in buyer_mail[0].body
     assert "ការបញ្ជាទិញ" not in buyer_mail[0].subject
+
+
+def test_receipt_page_and_email_show_the_riel_equivalent(
+    make_order, make_user, client, site_pages, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 10 #10: like the catalog, "$15.00 (≈ 61,500 ៛)" on the receipt and in its email."""
+    from cms.models import SiteSettings
+
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.khr_per_usd = Decimal("4100")
+    site_settings.save()
+    order = make_order(payment_method="bank_transfer", total=Decimal("15.00"), language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_mark_paid(order=order, actor=make_user(ADMINISTRATOR))
+    assert "$15.00 (≈ 61,500 ៛)" in mailoutbox[0].body
+    receipt = client.get(order.get_receipt_url().replace("/km/", "/en/")).content.decode()
+    assert "$15.00 (≈ 61,500 ៛)" in receipt

@@ -144,3 +144,23 @@ def test_figures_report_and_export(client, make_user, running):
     assert export.status_code == 200 and "text/csv" in export["Content-Type"]
     client.force_login(make_user(roles.BUYER))
     assert client.get("/admin/training_enrolments/figures/").status_code in (302, 403)
+
+
+def test_registry_matching_follows_the_registry_privacy_rule(client, make_user, running):
+    """The matching page offers `Member.objects.visible_to(user)`: no Happy Women Network member
+    to a registry officer, and nobody to staff without the registry's view permission."""
+    from tests.factories.networks import GroupFactory, MembershipFactory, NetworkFactory
+
+    enrolment = EnrolmentFactory(session=running, phone="012777999")
+    happy_women = NetworkFactory(slug="happy-women-network", is_sensitive=True)
+    survivor = MemberFactory(phone="012777999", birth_year=1990)
+    MembershipFactory(member=survivor, group=GroupFactory(network=happy_women))
+    ordinary = MemberFactory(phone="+85512777999", birth_year=1991)
+    url = f"/admin/training_enrolments/match/{enrolment.pk}/"
+    client.force_login(make_user(roles.REGISTRY_OFFICER, is_staff=True))
+    assert [m.pk for m in client.get(url).context["candidates"]] == [ordinary.pk]
+    assert client.post(url, {"member": survivor.pk}).status_code == 404
+    enrolment.refresh_from_db()
+    assert enrolment.member is None
+    client.force_login(make_user(roles.EDITOR, is_staff=True))  # links enrolments, reads no registry
+    assert list(client.get(url).context["candidates"]) == []
