@@ -22,6 +22,6 @@ def e164(raw: str) -> str:
         parsed = phonenumbers.parse(raw, "KH")
     except phonenumbers.NumberParseException:
         return ""
-    if not phonenumbers.is_valid_number(parsed):
+    if not phonenumbers.is_possible_number(parsed):
         return ""
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
