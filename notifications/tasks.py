@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import sms, telegram
-from .models import Channel, Delivery, DeliveryAttempt
+from .models import Channel, Contact, Delivery, DeliveryAttempt
 
 logger = logging.getLogger("notifications")
 
@@ -64,6 +64,11 @@ def deliver(*, delivery_id: int, attempt: int = 1) -> str:
                 delivery=delivery, number=attempt, channel=delivery.channel, status="failed", error=delivery.last_error
             )
             retry_at = None if error.permanent else _retry_at(attempt)
+            if error.permanent and delivery.channel == Channel.TELEGRAM and delivery.contact_id:
+                # The person blocked the bot or the chat is gone: later messages use her other channels.
+                Contact.objects.filter(pk=delivery.contact_id, telegram_chat_id=int(delivery.address)).update(
+                    telegram_chat_id=None
+                )
             if retry_at is None:
                 delivery.status, delivery.next_attempt_at = Delivery.Status.FAILED, None
                 logger.error("notification %s failed for good on attempt %d: %s", delivery.key, attempt, error)

@@ -134,6 +134,9 @@ def test_permanent_telegram_refusal_is_not_retried(bot, django_capture_on_commit
         delivery = _notify("order_paid", recipient_for("telegram", chat_id=9))
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.next_attempt_at is None
+    # She blocked the bot: the chat is unlinked, so her next message goes by SMS.
+    assert delivery.contact.telegram_chat_id is None
+    assert _notify("order_paid", recipient_for("sms"), key="2").channel == "sms"
 
 
 def test_gives_up_after_the_last_retry(gateway, django_capture_on_commit_callbacks):
