@@ -1,27 +1,19 @@
-"""The one place notifications turn a stored phone number into something a gateway dials.
-
-The project's phone rule (DESIGN.md: phonenumbers, region KH) is meant to live in
-accounts/phone.py; until that module exists this small function applies the same rule with
-`phonenumbers` directly, so there is a single call site to switch."""
+"""Phone numbers as notifications need them, by the project's phone rule (accounts/phone.py:
+phonenumbers, region KH): the stored form to match people across records, E.164 to send."""
 
 import phonenumbers
 
-from accounts.models import normalise_phone
+from accounts import phone as phones
 
 
 def national(raw: str) -> str:
-    """The stored form used to match people across records ("012345678")."""
-    return normalise_phone(raw or "")
+    """The stored form used to match people across records ("012345678"); "" if not a number."""
+    return phones.normalise(raw) or ""
 
 
 def e164(raw: str) -> str:
-    """ "012 345 678" → "+85512345678"; "" when the number is not a valid number."""
-    if not raw:
+    """ "012 345 678" → "+85512345678"; "" when it is not a valid phone number."""
+    number = phones.parse(raw)
+    if number is None:
         return ""
-    try:
-        parsed = phonenumbers.parse(raw, "KH")
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_possible_number(parsed):
-        return ""
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,8 +1,6 @@
 """Who reaches which marketplace record in the admin: every URL of every marketplace viewset,
 walked by every role against a record of a group the role does not work for (issue 11 #3)."""
 
-from decimal import Decimal
-
 import pytest
 from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import Permission
@@ -10,22 +8,14 @@ from django.contrib.auth.models import Permission
 from accounts import roles
 from marketplace.models import Inquiry, Product
 from marketplace.permissions import FulfilmentPermissionPolicy, OrderPermissionPolicy, ProductPermissionPolicy
-from marketplace.services import CartLine, order_place
 from tests.admin_walk import assert_can_reach, assert_cannot_reach
+from tests.factories.marketplace import place_order
 
 pytestmark = pytest.mark.django_db
 
 
 def place(product, buyer_name):
-    return order_place(
-        cart_lines=[CartLine(product.pk, Decimal("1"))],
-        buyer_name=buyer_name,
-        buyer_phone="012345678",
-        buyer_email="",
-        delivery_method="pickup",
-        delivery_address="",
-        payment_method="cash_on_delivery",
-    )
+    return place_order(product, buyer_name=buyer_name, buyer_email="")
 
 
 def give_admin_permissions(user):
