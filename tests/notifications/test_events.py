@@ -75,10 +75,13 @@ def test_order_paid_tells_the_group_to_prepare(shop, make_user, bot, django_capt
 
 
 def test_ready_for_pickup_tells_the_buyer(shop, sms_outbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+    from django.utils import translation
+
+    with translation.override("km"), django_capture_on_commit_callbacks(execute=True):  # ordered in Khmer
         order = place_order(CartLine(shop.product_a.pk, Decimal("1")), buyer_email="")
         fulfilment = order.fulfilments.get()
         fulfilment_set_status(fulfilment=fulfilment, status="ready")
+    assert order.language == "km"
     ready = [message for message in sms_outbox if message.recipients == ["+85512345678"]]
     assert len(ready) == 1
     assert order.reference in ready[0].body and "Village pagoda" in ready[0].body and khmer(ready[0].body)
