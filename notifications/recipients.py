@@ -58,7 +58,7 @@ class Recipient:
             name=enrolment.name,
             email=enrolment.email,
             phone=enrolment.phone,
-            language="km",
+            language=getattr(enrolment, "language", "") or "km",  # the language she enrolled in
             user_id=enrolment.user_id,
             member_id=enrolment.member_id,
         )

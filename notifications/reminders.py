@@ -28,17 +28,19 @@ def session_reminders_send(*, day: datetime.date) -> int:
         key = f"{session.pk}:{session.start_date.isoformat()}:{enrolment.pk}"
         if Delivery.objects.filter(key__startswith=f"session_reminder:{key}:").exists():
             continue
-        with translation.override("km"):
+        recipient = Recipient.for_enrolment(enrolment)
+        with translation.override(recipient.language):
             start = f"{formats.date_format(session.start_date, 'SHORT_DATE_FORMAT')} {session.start_time:%H:%M}"
+            course = session.course.localized.title
         delivery = notify(
             event="session_reminder",
-            recipient=Recipient.for_enrolment(enrolment),
+            recipient=recipient,
             context={
                 "name": enrolment.name,
-                "course": session.course.title,
+                "course": course,
                 "start": start,
                 "venue": session.venue_name,
-                "url": manage_url(enrolment),
+                "url": manage_url(enrolment, recipient.language),
             },
             idempotency_key=key,
         )

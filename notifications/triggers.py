@@ -5,7 +5,6 @@ function here after commit, and each function calls `notify` once per person.
 Messages carry only what the recipient needs: a group hears which goods of ITS part to prepare,
 never the buyer's phone or address; a buyer hears which group and where to pick up."""
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -17,8 +16,10 @@ GROUP_ROLES = ("leader", "deputy")  # the coordinators
 
 
 def site_url(path: str) -> str:
-    base = getattr(settings, "PUBLIC_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
-    return base.rstrip("/") + path
+    """Absolute link on the public base URL (cms.links, PUBLIC_BASE_URL)."""
+    from cms.links import absolute_url
+
+    return absolute_url(path)
 
 
 def group_recipients(*, group_id: int, producer_ids=()) -> list[Recipient]:
@@ -118,13 +119,15 @@ def fulfilment_ready(*, fulfilment) -> bool:
 def waitlist_promoted(*, enrolment, url: str) -> bool:
     """The learner whose waiting-list place became a seat."""
     session = enrolment.session
-    with translation.override("km"):
+    recipient = Recipient.for_enrolment(enrolment)
+    with translation.override(recipient.language):
         start = formats.date_format(session.start_date, "SHORT_DATE_FORMAT")
+        course = session.course.localized.title
     return (
         notify(
             event="waitlist_promoted",
-            recipient=Recipient.for_enrolment(enrolment),
-            context={"name": enrolment.name, "course": session.course.title, "start": start, "url": url},
+            recipient=recipient,
+            context={"name": enrolment.name, "course": course, "start": start, "url": url},
             idempotency_key=f"{enrolment.pk}",
         )
         is not None
