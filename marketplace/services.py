@@ -23,6 +23,7 @@ from cms import cache as page_cache
 
 from . import money, notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
+from .grouptrade import services as grouptrade
 from .models import Fulfilment, Inquiry, Order, OrderLine, Product
 from .payments.methods import PAID_ON_HANDOVER
 
@@ -207,6 +208,8 @@ def order_place(
             subtotals.append(fulfilment.subtotal)
         order.total = money.order_total(subtotals, order.currency)
         order.save(update_fields=["total"])
+        # Group trade: attribute pooled lots' lines to contributions (FIFO), under the same locks.
+        grouptrade.attribute_order(order=order)
         page_cache.purge_products([product.pk for product in products], {product.category_id for product in products})
         transaction.on_commit(lambda: notifications.order_placed(order.pk))
     return order
@@ -221,6 +224,8 @@ def _release_stock(order: Order) -> None:
     list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", flat=True))
     for product_id in sorted(quantities):
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantities[product_id])
+    # Group trade: give pooled lots' attributions back to their contributions.
+    grouptrade.release_order(order=order)
     page_cache.purge_products(
         quantities, Product.objects.filter(pk__in=quantities).values_list("category_id", flat=True)
     )
@@ -306,6 +311,8 @@ def product_set_stock(*, product: Product, stock: Decimal) -> Product:
         raise MarketplaceError(_("This unit is sold whole: enter a whole number."))
     with transaction.atomic():
         locked = Product.objects.select_for_update().get(pk=product.pk)
+        if hasattr(locked, "pooled_lot"):  # group trade: a lot's stock is its contributions
+            raise MarketplaceError(_("This product is a pooled lot: its stock is what members bring."))
         locked.stock = stock
         locked.save(update_fields=["stock", "updated_at"])
     return locked

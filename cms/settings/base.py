@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "networks",
     "marketplace",
     "marketplace.payments",
+    "marketplace.grouptrade",
     "training",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
