@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -201,7 +200,9 @@ def order_place(
                     quantity=quantity,
                     line_total=line_total,
                 )
-                Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity)
+                # Exact Decimal under the row lock (SQLite does F() arithmetic in floating point).
+                product.stock -= quantity
+                Product.objects.filter(pk=product.pk).update(stock=product.stock)
                 line_totals.append(line_total)
             fulfilment.subtotal = money.order_total(line_totals, order.currency)
             fulfilment.save(update_fields=["subtotal"])
@@ -221,9 +222,12 @@ def _release_stock(order: Order) -> None:
     for product_id, quantity in order.lines.values_list("product_id", "quantity"):
         quantities[product_id] += quantity
     # Same lock order as order_place.
-    list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", flat=True))
+    stocks = dict(
+        Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", "stock")
+    )
     for product_id in sorted(quantities):
-        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantities[product_id])
+        # Exact Decimal under the row lock (SQLite does F() arithmetic in floating point).
+        Product.objects.filter(pk=product_id).update(stock=stocks[product_id] + quantities[product_id])
     # Group trade: give pooled lots' attributions back to their contributions.
     grouptrade.release_order(order=order)
     page_cache.purge_products(

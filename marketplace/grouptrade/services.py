@@ -9,7 +9,6 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +33,13 @@ def _decimal(value, message: str) -> Decimal:
 
 def _lock_product(product_id: int) -> Product:
     return Product.objects.select_for_update().get(pk=product_id)
+
+
+def _set_stock(product: Product, stock: Decimal) -> None:
+    """Write the new stock of a locked product as an exact Decimal (not `F("stock") + x`: SQLite
+    does that arithmetic in floating point, and 1.5 − 1.3 − 0.2 comes out below zero)."""
+    product.stock = stock
+    Product.objects.filter(pk=product.pk).update(stock=stock)
 
 
 # --- Lots and contributions -------------------------------------------------------------------
@@ -82,14 +88,14 @@ def contribution_add(
         if problem:
             raise GroupTradeError(problem)
         contribution.save()
-        Product.objects.filter(pk=product.pk).update(stock=F("stock") + quantity)
+        _set_stock(product, product.stock + quantity)
     return contribution
 
 
 def contribution_update(*, contribution: Contribution, quantity=None, grade: str | None = None, actor=None):
     """Correct a contribution's quantity or grade. It can never go below what has been sold."""
     with transaction.atomic():
-        _lock_product(contribution.lot.product_id)
+        product = _lock_product(contribution.lot.product_id)
         locked = Contribution.objects.select_for_update().select_related("lot__product").get(pk=contribution.pk)
         fields = []
         if quantity is not None:
@@ -100,7 +106,7 @@ def contribution_update(*, contribution: Contribution, quantity=None, grade: str
             delta = quantity - locked.quantity
             locked.quantity = quantity
             fields.append("quantity")
-            Product.objects.filter(pk=locked.lot.product_id).update(stock=F("stock") + delta)
+            _set_stock(product, product.stock + delta)
         if grade is not None:
             if grade not in Contribution.Grade.values:
                 raise GroupTradeError(_("Choose a quality grade."))
@@ -114,11 +120,11 @@ def contribution_update(*, contribution: Contribution, quantity=None, grade: str
 def contribution_delete(*, contribution: Contribution, actor=None) -> None:
     """Remove a contribution recorded by mistake; refused once any of it has been sold."""
     with transaction.atomic():
-        _lock_product(contribution.lot.product_id)
+        product = _lock_product(contribution.lot.product_id)
         locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
-        quantity, product_id = locked.quantity, contribution.lot.product_id
+        quantity = locked.quantity
         locked.delete()  # the model refuses a sold contribution
-        Product.objects.filter(pk=product_id).update(stock=F("stock") - quantity)
+        _set_stock(product, product.stock - quantity)
 
 
 # --- Attribution (inside order_place / order_cancel) ------------------------------------------
@@ -167,7 +173,8 @@ def attribute_order(*, order: Order) -> list[Attribution]:
             )
             before = after
             needed -= part
-            Contribution.objects.filter(pk=contribution.pk).update(quantity_sold=F("quantity_sold") + part)
+            contribution.quantity_sold += part
+            Contribution.objects.filter(pk=contribution.pk).update(quantity_sold=contribution.quantity_sold)
         if needed > 0:
             # The product's stock promised more than its contributions hold: refuse, write nothing.
             raise CheckoutError(
@@ -187,11 +194,16 @@ def release_order(*, order: Order) -> int:
     if not attributions:
         return 0
     contribution_ids = sorted({attribution.contribution_id for attribution in attributions})
-    list(Contribution.objects.select_for_update().filter(pk__in=contribution_ids).order_by("pk").values_list("pk"))
+    sold = dict(
+        Contribution.objects.select_for_update()
+        .filter(pk__in=contribution_ids)
+        .order_by("pk")
+        .values_list("pk", "quantity_sold")
+    )
     for attribution in attributions:
-        Contribution.objects.filter(pk=attribution.contribution_id).update(
-            quantity_sold=F("quantity_sold") - attribution.quantity
-        )
+        sold[attribution.contribution_id] -= attribution.quantity
+    for contribution_id in contribution_ids:
+        Contribution.objects.filter(pk=contribution_id).update(quantity_sold=sold[contribution_id])
     Attribution.objects.filter(pk__in=[attribution.pk for attribution in attributions]).update(
         released_at=timezone.now()
     )
