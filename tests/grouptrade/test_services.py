@@ -250,3 +250,45 @@ def test_fractional_stock_sells_down_to_exactly_zero_and_back():
     order_cancel(order=second)
     product.refresh_from_db()
     assert product.stock == Decimal("1.5")
+
+
+def test_the_worked_example_in_the_docs():
+    """docs/marketplace.md, "Pooled lots and the member ledger": every figure of its tables."""
+    lot = pooled_lot(price="0.85")
+    sokha, dara, chan = (contributor(lot.group) for _ in range(3))
+    contribute(lot, sokha, "20", day=datetime.date(2026, 3, 3))
+    contribute(lot, dara, "15", day=datetime.date(2026, 3, 1))
+    contribute(lot, chan, "25", day=datetime.date(2026, 3, 1))
+    group_fee_set(group=lot.group, percent="5", effective_from=timezone.localdate())
+
+    order_a = place_order((lot.product, "32.5"))
+    assert order_a.total == Decimal("27.63")
+    assert split(order_a) == [(dara.pk, Decimal("15"), Decimal("12.75")), (chan.pk, Decimal("17.5"), Decimal("14.88"))]
+    order_b = place_order((lot.product, "10"), payment_method="khqr")
+    assert [(m, q) for m, q, _a in split(order_b)] == [(chan.pk, Decimal("7.5")), (sokha.pk, Decimal("2.5"))]
+    assert orders_expire_unpaid(now=timezone.now() + datetime.timedelta(days=1)) == 1
+    order_c = place_order((lot.product, "12"))
+    assert order_c.total == Decimal("10.20")
+    assert split(order_c) == [(chan.pk, Decimal("7.5"), Decimal("6.38")), (sokha.pk, Decimal("4.5"), Decimal("3.82"))]
+    deliver(order_a)
+    deliver(order_c)
+    lot.product.refresh_from_db()
+    assert lot.product.stock == Decimal("15.5")
+
+    payout_record(member=dara, group=lot.group, amount="12.11", method="cash")
+    payout_record(member=chan, group=lot.group, amount="15.00", method="transfer")
+    with pytest.raises(GroupTradeError, match=r"owed \$5.20"):
+        payout_record(member=chan, group=lot.group, amount="6.00")
+    ledger = member_ledger(lot.group_id)
+    figures = {
+        name: (row.attributed, row.fee, row.net, row.paid_out, row.owed)
+        for name, row in (("Dara", ledger[dara.pk]), ("Chan", ledger[chan.pk]), ("Sokha", ledger[sokha.pk]))
+    }
+    D = Decimal
+    assert figures == {
+        "Dara": (D("12.75"), D("0.64"), D("12.11"), D("12.11"), D("0.00")),
+        "Chan": (D("21.26"), D("1.06"), D("20.20"), D("15.00"), D("5.20")),
+        "Sokha": (D("3.82"), D("0.19"), D("3.63"), D("0"), D("3.63")),
+    }
+    assert sum(row.attributed for row in ledger.values()) == D("37.83")
+    assert sum(row.owed for row in ledger.values()) == D("8.83")
