@@ -50,9 +50,10 @@ test: install-test ## Install everything and run the whole suite (SQLite)
 test-postgres: install-test ## Run the suite against PostgreSQL (DATABASE_URL, default local postgres)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sahakum} $(PY) -m pytest
 
-lint: install-test ## ruff lint and format check, bandit, offline dependency audit, Django checks, missing migrations
+lint: install-test ## ruff lint and format check, import contracts, bandit, offline dependency audit, Django checks, missing migrations
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m bandit -q -l -r $(BANDIT_PATHS) -x '*/migrations/*'
 	$(PY) scripts/audit_dependencies.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check

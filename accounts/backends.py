@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from .models import normalise_phone
+from . import phone as phones
 
 
 class EmailOrPhoneBackend(ModelBackend):
@@ -17,8 +17,8 @@ class EmailOrPhoneBackend(ModelBackend):
         candidates = User.objects.filter(username__iexact=identifier)
         if "@" in identifier:
             candidates = User.objects.filter(email__iexact=identifier) | candidates
-        phone = normalise_phone(identifier)
-        if len(phone) >= 8 and phone.isdigit():
+        phone = phones.normalise(identifier)
+        if phone:
             candidates = User.objects.filter(phone=phone) | candidates
         matches = list(candidates.distinct()[:2])
         if len(matches) != 1:

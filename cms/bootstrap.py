@@ -20,6 +20,7 @@ from wagtail.models import Site
 
 from accounts import roles
 from accounts.demo import ensure_roles
+from networks.geography import load_geography
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,6 @@ class AdminAccount:
 
 def bootstrap_site(*, hostname: str, port: int, admin: AdminAccount, log=print) -> None:
     from marketplace.demo import _categories
-    from networks.geography import load_geography
     from training.moderation import ensure_course_moderation
 
     from .demo import seed_pages

@@ -5,6 +5,10 @@ stops the old ones once they finish their requests (no dropped requests), becaus
 not preloaded in the master."""
 
 import multiprocessing
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for cms.request_log below
 
 bind = "127.0.0.1:8000"
 workers = min(2 * multiprocessing.cpu_count() + 1, 9)
@@ -21,5 +25,18 @@ forwarded_allow_ips = "127.0.0.1"
 accesslog = None
 errorlog = "-"
 loglevel = "info"
+# gunicorn's own lines in the app's format: key=value, UTC timestamps (docs/deployment.md).
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {
+            "()": "cms.request_log.UTCFormatter",
+            "format": "%(asctime)s level=%(levelname)s logger=%(name)s pid=%(process)d %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stderr"}},
+    "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
 # Uploads up to WAGTAILIMAGES_MAX_UPLOAD_SIZE (8 MB) over 3G are slow; nginx buffers the body
 # before gunicorn sees it, so a worker is not held by a slow client.

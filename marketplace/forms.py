@@ -7,18 +7,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import phone as phones
 from cms.uploads import ReencodedImageField
 
 from .models import Category, Inquiry, Order, Product
-
-
-def checkout_payment_choices(request) -> list[tuple[str, str]]:
-    """Payment methods offered at checkout: the configured providers of marketplace.payments
-    (card only where Stripe keys are set, KHQR and bank transfer where merchant details are)."""
-    from marketplace.payments.providers import checkout_choices
-
-    return checkout_choices(request)
-
 
 QUANTITY_ERRORS = {
     "invalid": _("Enter a number, for example 2 or 0.5."),
@@ -78,19 +70,19 @@ class CheckoutForm(forms.Form):
     )
     payment_method = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, payment_choices: list[tuple[str, str]] = (), **kwargs):
+        """`payment_choices`: the methods offered (the view asks marketplace.payments which are
+        configured); the form itself reads nothing from the database."""
         super().__init__(*args, **kwargs)
-        choices = checkout_payment_choices(request)
+        choices = list(payment_choices)
         self.fields["payment_method"].choices = choices
         if choices:
             self.fields["payment_method"].initial = choices[0][0]
 
     def clean_buyer_phone(self):
-        from accounts.models import normalise_phone
-
-        phone = normalise_phone(self.cleaned_data["buyer_phone"])
-        if not 8 <= len(phone) <= 12:
-            raise forms.ValidationError(_("Enter a phone number such as 012 345 678."))
+        phone = phones.normalise(self.cleaned_data["buyer_phone"])
+        if phone is None:
+            raise forms.ValidationError(phones.INVALID_MESSAGE)
         return phone
 
     def clean(self):

@@ -4,7 +4,6 @@ producer group, and trader inquiries.
 Rules about one record (allowed status changes, whole units, totals) live here; workflows that
 touch stock or several records live in services.py; shared reads in querysets.py."""
 
-import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,27 +13,23 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 
+from cms.bilingual import in_language
+from cms.codes import secret_token, token_matches
 from cms.khmer import segment
+from cms.routing import page_view
 
 from .exceptions import InvalidTransition
 from .payments.methods import PAID_ON_HANDOVER, Method
-from .querysets import InquiryQuerySet, OrderQuerySet, ProductQuerySet
+from .querysets import FulfilmentQuerySet, InquiryQuerySet, OrderLineQuerySet, OrderQuerySet, ProductQuerySet
 
 ZERO = Decimal("0")
-
-
-def _in_language(km: str, en: str) -> str:
-    if (get_language() or "km").startswith("en") and en:
-        return en
-    return km or en
 
 
 class MarketPage(RoutablePageMixin, Page):
@@ -51,41 +46,23 @@ class MarketPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("market page")
 
-    @path("")
-    def catalog(self, request):
-        from . import views
+    # Routes name their views by dotted path (cms.routing): models never import views.
+    catalog = path("", name="catalog")(page_view("marketplace.views.catalog"))
+    product = path("p/<int:product_id>-<slug:slug>/", name="product")(
+        path("p/<int:product_id>/", name="product_without_slug")(page_view("marketplace.views.product_detail"))
+    )
+    inquire = path("p/<int:product_id>/inquire/", name="inquire")(page_view("marketplace.views.inquiry_create"))
+    cart = path("cart/", name="cart")(page_view("marketplace.views.cart_view"))
+    cart_add = path("cart/add/", name="cart_add")(page_view("marketplace.views.cart_add"))
+    checkout = path("checkout/", name="checkout")(page_view("marketplace.views.checkout"))
 
-        return views.catalog(request, self)
+    def route_url(self, name: str, **kwargs) -> str:
+        """The address of one of this page's routes, in the page's language (`{% routablepageurl %}`
+        in templates)."""
+        return self.url + self.reverse_subpage(name, kwargs=kwargs or None)
 
-    @re_path(r"^p/(?P<product_id>\d+)(?:-(?P<slug>[-\w]*))?/$")
-    def product(self, request, product_id, slug=None):
-        from . import views
-
-        return views.product_detail(request, self, int(product_id))
-
-    @path("p/<int:product_id>/inquire/")
-    def inquire(self, request, product_id):
-        from . import views
-
-        return views.inquiry_create(request, self, product_id)
-
-    @path("cart/")
-    def cart(self, request):
-        from . import views
-
-        return views.cart_view(request, self)
-
-    @path("cart/add/")
-    def cart_add(self, request):
-        from . import views
-
-        return views.cart_add(request, self)
-
-    @path("checkout/")
-    def checkout(self, request):
-        from . import views
-
-        return views.checkout(request, self)
+    def product_url(self, product) -> str:
+        return self.route_url("product", product_id=product.pk, slug=product.slug)
 
 
 class Category(models.Model):
@@ -116,7 +93,7 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_km, self.name_en)
+        return in_language(self.name_km, self.name_en)
 
     def clean(self):
         if self.parent_id:
@@ -152,6 +129,12 @@ class Product(ClusterableModel):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
+    # The button a producer presses in My shop to move a product to each status.
+    PRODUCER_ACTIONS = {
+        Status.PENDING_REVIEW: ("submit", _("Submit for review")),
+        Status.DRAFT: ("withdraw", _("Back to draft")),
+        Status.ARCHIVED: ("archive", _("Stop selling")),
+    }
     # Who may move a product where: producers submit; staff publish or send back.
     PRODUCER_TRANSITIONS = {
         Status.DRAFT: {Status.PENDING_REVIEW, Status.ARCHIVED},
@@ -222,11 +205,11 @@ class Product(ClusterableModel):
 
     @property
     def title(self) -> str:
-        return _in_language(self.title_km, self.title_en)
+        return in_language(self.title_km, self.title_en)
 
     @property
     def description(self) -> str:
-        return _in_language(self.description_km, self.description_en)
+        return in_language(self.description_km, self.description_en)
 
     @property
     def slug(self) -> str:
@@ -247,10 +230,6 @@ class Product(ClusterableModel):
     @property
     def in_stock(self) -> bool:
         return self.stock >= self.minimum_order and self.stock > 0
-
-    def get_url_path(self) -> str:
-        """Path under the market page's route (the page is looked up per language)."""
-        return f"p/{self.pk}-{self.slug}/"
 
     def build_search_text(self) -> str:
         parts = [self.title_km, self.title_en, self.description_km, self.description_en]
@@ -300,6 +279,10 @@ class Product(ClusterableModel):
         table = self.STAFF_TRANSITIONS if staff else self.PRODUCER_TRANSITIONS
         return new_status in table.get(self.status, set())
 
+    def producer_actions(self) -> list[tuple[str, str]]:
+        """(action, label) of each move PRODUCER_TRANSITIONS allows from the current status."""
+        return [action for status, action in self.PRODUCER_ACTIONS.items() if self.can_move_to(status, staff=False)]
+
     def set_status(self, new_status: str, *, staff: bool) -> None:
         if not self.can_move_to(new_status, staff=staff):
             raise InvalidTransition(self.status, new_status)
@@ -344,6 +327,8 @@ class Order(models.Model):
         Status.CANCELLED: {Status.REFUNDED},
         Status.REFUNDED: set(),
     }
+    # Statuses in which the groups may prepare and hand over their parts.
+    FULFILLABLE_STATUSES = (Status.PAID, Status.CONFIRMED, Status.READY)
     # Statuses whose order still holds stock (released on cancel or expiry).
     OPEN_STATUSES = {Status.PENDING_PAYMENT, Status.PAID, Status.CONFIRMED}
 
@@ -393,7 +378,7 @@ class Order(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.access_token:
-            self.access_token = secrets.token_urlsafe(24)
+            self.access_token = secret_token()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -409,7 +394,7 @@ class Order(models.Model):
         return self.token_url("payments:receipt")
 
     def token_matches(self, token: str | None) -> bool:
-        return bool(token) and secrets.compare_digest(str(token), self.access_token)
+        return token_matches(token, self.access_token)
 
     def can_move_to(self, new_status: str) -> bool:
         return new_status in self.TRANSITIONS.get(self.status, set())
@@ -455,6 +440,8 @@ class Fulfilment(models.Model):
     subtotal = models.DecimalField(_("subtotal"), max_digits=12, decimal_places=2, default=ZERO)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = FulfilmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("fulfilment")
@@ -483,6 +470,8 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
+
+    objects = OrderLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -7,8 +7,13 @@ Scope rules (used by My shop AND the Wagtail admin, so both agree):
   group acts for every member of that group: all its products too;
 - staff with the model permission see everything (checked by the caller)."""
 
-from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db import connection, models
+from django.db.models import Count, Prefetch, Q, Sum
+from wagtail.images import get_image_model
+
+from accounts.roles import GROUP_COORDINATOR, PRODUCER, has_role
+from cms.khmer import segment
+from networks.models import Group, Member
 
 COORDINATOR_ROLES = ("leader", "deputy", "treasurer")
 # The renditions a catalog card uses (templates/marketplace/includes/product_card.html).
@@ -20,16 +25,12 @@ def member_for(user):
     if not user or not user.is_authenticated:
         return None
     if not hasattr(user, "_market_member"):
-        from networks.models import Member
-
         user._market_member = Member.objects.filter(user=user).first()
     return user._market_member
 
 
 def shop_group_ids(user) -> set[int]:
     """Producer groups this user may work for in My shop (empty for everyone else)."""
-    from accounts.roles import GROUP_COORDINATOR, PRODUCER, has_role
-
     if not has_role(user, PRODUCER, GROUP_COORDINATOR):
         return set()
     member = member_for(user)
@@ -42,8 +43,6 @@ def shop_group_ids(user) -> set[int]:
 
 def coordinated_group_ids(user) -> set[int]:
     """Groups where this user is a coordinator (role and office in the group both needed)."""
-    from accounts.roles import GROUP_COORDINATOR, has_role
-
     if not has_role(user, GROUP_COORDINATOR):
         return set()
     member = member_for(user)
@@ -63,10 +62,7 @@ class ProductQuerySet(models.QuerySet):
     def for_cards(self):
         """What a catalog card shows, in a constant number of queries: the group, its village
         and district in one join; the first photo's renditions prefetched."""
-        from wagtail.images import get_image_model
-
-        from .models import ProductPhoto
-
+        ProductPhoto = self.model._meta.get_field("photos").related_model
         # Photo and image in one join; their card renditions in one more query.
         renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=CARD_RENDITIONS)
         photos = (
@@ -89,10 +85,6 @@ class ProductQuerySet(models.QuerySet):
     def search(self, query: str):
         """Keyword search: each Khmer or English word of the query must occur in the product's
         segmented text; on PostgreSQL a trigram word similarity also accepts misspellings."""
-        from django.db import connection
-
-        from cms.khmer import segment
-
         words = [word for word in segment(query).lower().split() if word]
         if not words:
             return self
@@ -111,8 +103,8 @@ class ProductQuerySet(models.QuerySet):
 
 class OrderQuerySet(models.QuerySet):
     def with_lines(self):
-        from .models import Fulfilment, OrderLine
-
+        Fulfilment = self.model._meta.get_field("fulfilments").related_model
+        OrderLine = self.model._meta.get_field("lines").related_model
         return self.prefetch_related(
             Prefetch("fulfilments", queryset=Fulfilment.objects.select_related("group").order_by("pk")),
             Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
@@ -130,57 +122,70 @@ class OrderQuerySet(models.QuerySet):
         ).exclude(payment_method="stripe")
 
 
+class FulfilmentQuerySet(models.QuerySet):
+    def open_to_fulfil(self):
+        """Parts a group still has to prepare or hand over, of orders that may be fulfilled now
+        (`Order.FULFILLABLE_STATUSES`, the rule fulfilment_set_status applies)."""
+        order_model = self.model._meta.get_field("order").related_model
+        return self.filter(
+            status__in=(self.model.Status.NEW, self.model.Status.READY),
+            order__status__in=order_model.FULFILLABLE_STATUSES,
+        )
+
+
+# Orders whose money is not (or no longer) the group's: sales figures leave them out.
+UNSOLD_ORDER_STATUSES = ("cancelled", "refunded")
+
+
+def paid_line_q(prefix: str = "") -> Q:
+    """Order lines that are sales: the order is paid (it has a paid time; awaiting-payment KHQR,
+    bank-transfer and unpaid cash orders have none), not cancelled or refunded, and the group's
+    part is not cancelled. `prefix` reaches the line from another model ("fulfilments__lines__")."""
+    return (
+        Q(**{f"{prefix}order__paid_at__isnull": False})
+        & ~Q(**{f"{prefix}order__status__in": UNSOLD_ORDER_STATUSES})
+        & ~Q(**{f"{prefix}fulfilment__status": "cancelled"})
+    )
+
+
+class OrderLineQuerySet(models.QuerySet):
+    def paid(self):
+        return self.filter(paid_line_q())
+
+    def sales_totals(self, *, since) -> dict:
+        """{"total": …, "month": …} of these lines' paid sales, `month` counting from `since`."""
+        paid = paid_line_q()
+        return self.aggregate(
+            total=Sum("line_total", filter=paid),
+            month=Sum("line_total", filter=paid & Q(order__created_at__date__gte=since)),
+        )
+
+    def best_sellers(self, count: int = 5):
+        """The paid lines' best-selling products by takings, with their unit."""
+        return (
+            self.paid()
+            .values("title", "unit")
+            .annotate(quantity=Sum("quantity"), total=Sum("line_total"))
+            .order_by("-total", "title")[:count]
+        )
+
+
+def group_sales(group_ids, *, since):
+    """Producer groups with paid sales: `total`, `month` (since `since`) and `orders` annotated."""
+    lines = "fulfilments__lines__"
+    paid = paid_line_q(lines)
+    return (
+        Group.objects.filter(pk__in=group_ids)
+        .annotate(
+            total=Sum(f"{lines}line_total", filter=paid),
+            month=Sum(f"{lines}line_total", filter=paid & Q(**{f"{lines}order__created_at__date__gte": since})),
+            orders=Count(f"{lines}order", distinct=True, filter=paid),
+        )
+        .filter(total__isnull=False)
+        .order_by("name_km")
+    )
+
+
 class InquiryQuerySet(models.QuerySet):
     def for_groups(self, group_ids):
         return self.filter(group_id__in=group_ids)
-
-
-FEATURED_COUNT = 4
-SEARCH_RESULT_COUNT = 10
-
-
-def market_page_for_language(language_code: str | None):
-    """The live MarketPage in this language (falls back to any live one)."""
-    from .models import MarketPage
-
-    pages = MarketPage.objects.live().select_related("locale")
-    for page in pages:
-        if page.locale.language_code == language_code:
-            return page
-    return pages[0] if pages else None
-
-
-def featured_products(request):
-    """Newest published products in stock, for the home page."""
-    from .models import Product
-
-    page = market_page_for_language(getattr(request, "LANGUAGE_CODE", None))
-    products = list(
-        Product.objects.published()
-        .filter(stock__gt=0)
-        .for_cards()
-        .order_by(F("published_at").desc(nulls_last=True), "-pk")[:FEATURED_COUNT]
-    )
-    return products, page
-
-
-def product_search_results(request, segmented_query: str) -> list[dict]:
-    """Products for the site search (cms.views.search): title, url, summary, kind."""
-    from django.utils.text import Truncator
-    from django.utils.translation import gettext as _
-
-    from .models import Product
-
-    page = market_page_for_language(getattr(request, "LANGUAGE_CODE", None))
-    if page is None or not segmented_query.strip():
-        return []
-    products = Product.objects.published().search(segmented_query).select_related("group")[:SEARCH_RESULT_COUNT]
-    return [
-        {
-            "title": product.title,
-            "url": page.url + product.get_url_path(),
-            "summary": Truncator(product.description).words(25) or str(product.group),
-            "kind": _("Product"),
-        }
-        for product in products
-    ]

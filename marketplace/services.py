@@ -5,7 +5,6 @@ checkouts can never deadlock each other), and notifies only after commit. Paymen
 (mark paid, refunds) belongs to marketplace.payments.services."""
 
 import datetime
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,16 +16,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts.models import normalise_phone
+from accounts import phone as phones
 from cms import cache as page_cache
+from cms.codes import readable_code
 
 from . import money, notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
 from .grouptrade import services as grouptrade
 from .models import Fulfilment, Inquiry, Order, OrderLine, Product
 from .payments.methods import PAID_ON_HANDOVER
-
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ def unpaid_order_ttl() -> datetime.timedelta:
 
 def _new_reference() -> str:
     while True:
-        reference = "SK-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        reference = readable_code(6, prefix="SK-")  # read aloud over the phone
         if not Order.objects.filter(reference=reference).exists():
             return reference
 
@@ -113,8 +111,8 @@ def order_place(
     buyer_name = (buyer_name or "").strip()
     if not buyer_name:
         problems.append(_("Enter your name."))
-    buyer_phone = normalise_phone(buyer_phone or "")
-    if not 8 <= len(buyer_phone) <= 12:
+    buyer_phone = phones.normalise(buyer_phone)
+    if buyer_phone is None:
         problems.append(_("Enter a phone number we can call."))
     if delivery_method not in Order.DeliveryMethod.values:
         problems.append(_("Choose pickup or delivery."))
@@ -274,7 +272,7 @@ def fulfilment_set_status(*, fulfilment: Fulfilment, status: str, actor=None) ->
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=fulfilment.order_id)
         locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
-        if order.status not in (Order.Status.PAID, Order.Status.CONFIRMED, Order.Status.READY):
+        if order.status not in Order.FULFILLABLE_STATUSES:
             raise MarketplaceError(
                 _("This order cannot be fulfilled while it is “%(status)s”.") % {"status": order.get_status_display()}
             )

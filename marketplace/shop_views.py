@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,8 +18,8 @@ from networks.models import Group, Member
 
 from .exceptions import InvalidTransition, MarketplaceError
 from .forms import InquiryReplyForm, ShopProductForm, StockForm
-from .models import Fulfilment, Inquiry, Order, OrderLine, Product
-from .querysets import coordinated_group_ids, member_for, shop_group_ids
+from .models import Fulfilment, Inquiry, OrderLine, Product
+from .querysets import coordinated_group_ids, group_sales, member_for, shop_group_ids
 from .services import (
     fulfilment_set_status,
     inquiry_reply,
@@ -27,8 +27,6 @@ from .services import (
     product_set_stock,
     product_update_by_producer,
 )
-
-SOLD_STATUSES = [s for s in Order.Status.values if s not in (Order.Status.CANCELLED, Order.Status.REFUNDED)]
 
 
 def shop_required(view):
@@ -61,42 +59,16 @@ def dashboard(request):
     groups = shop_group_ids(request.user)
     member = member_for(request.user)
     month_start = timezone.localdate().replace(day=1)
-    sold = OrderLine.objects.filter(order__status__in=SOLD_STATUSES).exclude(
-        fulfilment__status=Fulfilment.Status.CANCELLED
-    )
-    group_sales = (
-        sold.filter(fulfilment__group_id__in=groups)
-        .values("fulfilment__group__name_km", "fulfilment__group__name_en")
-        .annotate(
-            total=Sum("line_total"),
-            month=Sum("line_total", filter=Q(order__created_at__date__gte=month_start)),
-            orders=Count("order", distinct=True),
-        )
-        .order_by("fulfilment__group__name_km")
-    )
-    my_sales = sold.filter(product__producer=member).aggregate(
-        total=Sum("line_total"), month=Sum("line_total", filter=Q(order__created_at__date__gte=month_start))
-    )
-    top_products = (
-        sold.filter(fulfilment__group_id__in=groups)
-        .values("title")
-        .annotate(quantity=Sum("quantity"), total=Sum("line_total"))
-        .order_by("-total")[:5]
-    )
     context = {
         "page_title": _("My shop"),
-        "to_fulfil": Fulfilment.objects.filter(
-            group_id__in=groups,
-            status__in=[Fulfilment.Status.NEW, Fulfilment.Status.READY],
-            order__status__in=[Order.Status.PAID, Order.Status.CONFIRMED, Order.Status.READY],
-        ).count(),
+        "to_fulfil": Fulfilment.objects.filter(group_id__in=groups).open_to_fulfil().count(),
         "open_inquiries": Inquiry.objects.for_groups(groups).filter(status=Inquiry.Status.OPEN).count(),
         "product_counts": dict(
             Product.objects.editable_by(request.user).values_list("status").annotate(n=Count("pk")).order_by()
         ),
-        "group_sales": group_sales,
-        "my_sales": my_sales,
-        "top_products": top_products,
+        "group_sales": group_sales(groups, since=month_start),
+        "my_sales": OrderLine.objects.filter(product__producer=member).sales_totals(since=month_start),
+        "top_products": OrderLine.objects.filter(fulfilment__group_id__in=groups).best_sellers(),
     }
     return _render(request, "marketplace/shop/dashboard.html", context)
 
@@ -189,11 +161,8 @@ def product_stock(request, pk):
     return redirect(reverse("marketplace:shop_products") + f"#product-{pk}")
 
 
-PRODUCT_ACTIONS = {
-    "submit": Product.Status.PENDING_REVIEW,
-    "withdraw": Product.Status.DRAFT,
-    "archive": Product.Status.ARCHIVED,
-}
+# The buttons' actions (Product.PRODUCER_ACTIONS); the model decides which moves are allowed.
+PRODUCT_ACTIONS = {action: status for status, (action, _label) in Product.PRODUCER_ACTIONS.items()}
 
 
 @require_POST
@@ -229,15 +198,7 @@ def fulfilment_list(request):
     show = request.GET.get("show", "open")
     fulfilments = _fulfilments(request.user)
     if show == "open":
-        fulfilments = fulfilments.filter(
-            status__in=[Fulfilment.Status.NEW, Fulfilment.Status.READY],
-            order__status__in=[
-                Order.Status.PENDING_PAYMENT,
-                Order.Status.PAID,
-                Order.Status.CONFIRMED,
-                Order.Status.READY,
-            ],
-        )
+        fulfilments = fulfilments.open_to_fulfil()
     return _render(
         request,
         "marketplace/shop/fulfilment_list.html",

@@ -19,7 +19,7 @@ from .exceptions import CheckoutError
 from .filters import ProductFilter
 from .forms import AddToCartForm, CartUpdateForm, CheckoutForm, InquiryForm
 from .models import MarketPage, Order, Product
-from .payments.providers import after_checkout_url
+from .payments.providers import after_checkout_url, checkout_choices
 from .services import order_place
 
 PAGE_SIZES = (10, 24, 48, 100)
@@ -83,7 +83,9 @@ def _published_product_and_related(product_id: int) -> tuple[Product, list[Produ
     return rows[0], rows[1:]
 
 
-def product_detail(request, page: MarketPage, product_id: int, inquiry_form=None, cart_form=None, status=200):
+def product_detail(
+    request, page: MarketPage, product_id: int, slug=None, *, inquiry_form=None, cart_form=None, status=200
+):
     product, related = _published_product_and_related(product_id)
     return _render(
         request,
@@ -105,7 +107,7 @@ def product_detail(request, page: MarketPage, product_id: int, inquiry_form=None
 def inquiry_create(request, page: MarketPage, product_id: int):
     product = _published_product(product_id)
     if request.method != "POST":
-        return redirect(page.url + product.get_url_path() + "#inquiry")
+        return redirect(page.product_url(product) + "#inquiry")
     form = InquiryForm(request.POST)
     if not form.is_valid():
         return product_detail(request, page, product_id, inquiry_form=form, status=400)
@@ -113,12 +115,12 @@ def inquiry_create(request, page: MarketPage, product_id: int):
     messages.success(
         request, _("Your inquiry was sent to %(group)s. They will reply by phone or email.") % {"group": product.group}
     )
-    return redirect(page.url + product.get_url_path())
+    return redirect(page.product_url(product))
 
 
 def cart_add(request, page: MarketPage):
     if request.method != "POST":
-        return redirect(page.url + "cart/")
+        return redirect(page.route_url("cart"))
     form = AddToCartForm(request.POST)
     if not form.is_valid():
         product_id = request.POST.get("product", "")
@@ -135,7 +137,7 @@ def cart_add(request, page: MarketPage):
         form.add_error("quantity", problem)
         return product_detail(request, page, product.pk, cart_form=form, status=400)
     messages.success(request, _("Added to your cart: %(title)s") % {"title": product.title})
-    return redirect(page.url + "cart/")
+    return redirect(page.route_url("cart"))
 
 
 def _cart_context(cart: Cart):
@@ -158,7 +160,7 @@ def cart_view(request, page: MarketPage):
     if request.method == "POST":
         if "accept_prices" in request.POST:
             cart.accept_prices()
-            return redirect(page.url + "cart/")
+            return redirect(page.route_url("cart"))
         form = CartUpdateForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Enter a quantity of zero or more."))
@@ -174,7 +176,7 @@ def cart_view(request, page: MarketPage):
                     messages.error(request, problem)
                     status = 400
                 else:
-                    return redirect(page.url + "cart/")
+                    return redirect(page.route_url("cart"))
     return _render(request, page, "marketplace/cart.html", {**_cart_context(cart), "page_title": _("Cart")}, status)
 
 
@@ -191,7 +193,7 @@ def checkout(request, page: MarketPage):
             "buyer_phone": request.user.phone,
             "buyer_email": request.user.email,
         }
-    form = CheckoutForm(request.POST or None, request=request, initial=initial)
+    form = CheckoutForm(request.POST or None, payment_choices=checkout_choices(request), initial=initial)
     problems: list[str] = []
     status = 200
     if request.method == "POST":

@@ -1,7 +1,7 @@
 from django.template.loader import render_to_string
 from wagtail import hooks
 
-from . import querysets as selectors
+from . import selectors
 from .viewsets import MarketplaceViewSetGroup
 
 
@@ -13,11 +13,11 @@ def register_marketplace_viewsets():
 @hooks.register("sahakum_home_sections")
 def featured_products_section(request):
     products, market_page = selectors.featured_products(request)
-    if not products:
+    if not products or market_page is None:
         return ""
     return render_to_string(
         "marketplace/includes/home_featured.html",
-        {"products": products, "market_url": market_page.url if market_page else "", "request": request},
+        {"products": products, "market_page": market_page, "request": request},
         request=request,
     )
 

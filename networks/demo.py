@@ -19,6 +19,7 @@ from .geography import (
     load_geography,
 )
 from .models import Group, Meeting, Member, Membership, Network, Village
+from .querysets import years_before
 
 FAMILY_NAMES = [
     ("សុខ", "Sok"),
@@ -152,11 +153,7 @@ class _Seeder:
                 return phone
 
     def _born(self, age: int, days: int) -> datetime.date:
-        last_birthday = self.today - datetime.timedelta(days=days)
-        try:
-            return last_birthday.replace(year=last_birthday.year - age)
-        except ValueError:
-            return last_birthday.replace(year=last_birthday.year - age, day=28)
+        return years_before(self.today - datetime.timedelta(days=days), age)
 
     # -- groups and members ------------------------------------------------------------------
     def seed_network(self, network: Network, plans: list[GroupPlan], joined_years: tuple[int, int]) -> list[Group]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 
-from accounts.models import normalise_phone
+from accounts import phone as phones
 
 from .models import District, Group, Meeting, Member, Membership, Network, Province
 from .querysets import AgeBand, age_band_q
@@ -25,7 +25,8 @@ AGE_BAND_CHOICES = [
 def name_or_phone_q(value: str) -> Q:
     value = value.strip()
     condition = Q(name_km__icontains=value) | Q(name_latin__icontains=value)
-    digits = normalise_phone(value)
+    # A whole number in any spelling, or the digits of a part of one.
+    digits = phones.normalise(value) or "".join(ch for ch in value if ch.isdigit())
     if len(digits) >= 3:
         condition |= Q(phone__contains=digits)
     return condition

@@ -12,14 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import ModelLogEntry
 from wagtail.models.audit_log import ModelLogEntryManager
 
-from accounts.models import phone_validator
+from accounts.phone import validate_phone
+from cms.bilingual import in_language
 
 from .querysets import ADULT_AGE, MemberQuerySet, MembershipQuerySet, can_see_protected
 
@@ -29,9 +29,7 @@ class BilingualNameMixin:
 
     @property
     def name(self) -> str:
-        if (get_language() or "km").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_km or self.name_en
+        return in_language(self.name_km, self.name_en)
 
     def __str__(self) -> str:
         return self.name
@@ -144,7 +142,7 @@ class Member(ClusterableModel):
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("village")
     )

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
+from accounts.roles import ADMINISTRATOR, SAFEGUARDING_OFFICER, has_role
+
 ADULT_AGE = 18
 YOUTH_MAX_AGE = 24
 
@@ -22,7 +24,7 @@ class AgeBand(models.TextChoices):
     UNKNOWN = "unknown", "unknown"
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
+def years_before(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
@@ -32,7 +34,7 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 def minor_q(today: datetime.date | None = None, prefix: str = "") -> Q:
     """Members under 18 on `today` — the SQL twin of `Member.is_minor`."""
     today = today or timezone.localdate()
-    return Q(**{f"{prefix}date_of_birth__gt": _years_before(today, ADULT_AGE)}) | Q(
+    return Q(**{f"{prefix}date_of_birth__gt": years_before(today, ADULT_AGE)}) | Q(
         **{f"{prefix}date_of_birth__isnull": True, f"{prefix}birth_year__gte": today.year - ADULT_AGE}
     )
 
@@ -41,7 +43,7 @@ def age_band_q(band: str, today: datetime.date | None = None, prefix: str = "") 
     """The members of one age band, in SQL (bands: under 18, 18–24, 25 and over, unknown)."""
     today = today or timezone.localdate()
     minor = minor_q(today, prefix)
-    youth = Q(**{f"{prefix}date_of_birth__gt": _years_before(today, YOUTH_MAX_AGE + 1)}) | Q(
+    youth = Q(**{f"{prefix}date_of_birth__gt": years_before(today, YOUTH_MAX_AGE + 1)}) | Q(
         **{f"{prefix}date_of_birth__isnull": True, f"{prefix}birth_year__gte": today.year - YOUTH_MAX_AGE}
     )
     unknown = Q(**{f"{prefix}date_of_birth__isnull": True, f"{prefix}birth_year__isnull": True})
@@ -67,8 +69,6 @@ def age_band_case(today: datetime.date | None = None, prefix: str = "") -> Case:
 
 
 def can_see_protected(user) -> bool:
-    from accounts.roles import ADMINISTRATOR, SAFEGUARDING_OFFICER, has_role
-
     return has_role(user, SAFEGUARDING_OFFICER, ADMINISTRATOR)
 
 
@@ -80,9 +80,8 @@ class MemberQuerySet(models.QuerySet):
     def with_protection(self, today: datetime.date | None = None):
         """Annotate `in_sensitive_network` and `protected` (both booleans) without joins that
         would duplicate rows."""
-        from .models import Membership
-
-        sensitive = Exists(Membership.objects.filter(member=OuterRef("pk"), group__network__is_sensitive=True))
+        memberships = self.model._meta.get_field("memberships").related_model.objects
+        sensitive = Exists(memberships.filter(member=OuterRef("pk"), group__network__is_sensitive=True))
         return self.annotate(in_sensitive_network=sensitive).annotate(
             protected=Case(
                 When(minor_q(today) | Q(in_sensitive_network=True), then=Value(True)),
@@ -118,6 +117,5 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(left__isnull=True)
 
     def of_visible_members(self, user):
-        from .models import Member
-
-        return self.filter(member__in=Member.objects.visible_to(user).values("pk"))
+        members = self.model._meta.get_field("member").related_model.objects
+        return self.filter(member__in=members.visible_to(user).values("pk"))

@@ -8,14 +8,13 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from accounts.models import normalise_phone, phone_validator
+from accounts import phone as phones
 from cms import cache as page_cache
 
 from .exceptions import ImportRejected
@@ -269,11 +268,10 @@ def _import_rows(rows: list[tuple[int, dict]], user) -> ImportResult:
         if date_of_birth and birth_year and date_of_birth.year != birth_year:
             problems.append(_("birth_year does not match date_of_birth."))
         birth_year = birth_year or (date_of_birth.year if date_of_birth else None)
-        phone = normalise_phone(cell.get("phone", "")) if cell.get("phone") else ""
+        phone = ""
         if cell.get("phone"):
-            try:
-                phone_validator(phone)
-            except ValidationError:
+            phone = phones.normalise(cell["phone"]) or ""
+            if not phone:
                 problems.append(_("Phone “%(value)s” is not a phone number.") % {"value": cell["phone"]})
         village = villages.get(cell.get("village_code", ""))
         if not cell.get("village_code"):

@@ -184,7 +184,7 @@ def _villages(home: Village) -> list[Village]:
 def _person(index: int, villages) -> dict:
     return {
         "name": NAMES[index % len(NAMES)],
-        "phone": f"0969{index:05d}",
+        "phone": f"0969{index:06d}",
         "gender": "male" if index % 9 == 4 else "female",
         "age": 16 + (index * 7) % 30,
         "village": villages[index % len(villages)],

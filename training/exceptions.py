@@ -20,7 +20,7 @@ class AlreadyEnrolled(TrainingError):
 
 
 class InvalidPhone(TrainingError):
-    default_message = _("Enter a Cambodian phone number of 9 or 10 digits, e.g. 012 345 678.")
+    default_message = _("Enter a phone number such as 012 345 678.")
 
 
 class NotAClassDay(TrainingError):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from accounts import phone as phones
 from networks.models import Village
 
 from .models import WEEKDAYS, CoursePage, CourseSession, Gender
@@ -97,13 +98,10 @@ class EnrolmentForm(forms.Form):
             )
 
     def clean_phone(self):
-        from .exceptions import InvalidPhone
-        from .services import phone_clean
-
-        try:
-            return phone_clean(self.cleaned_data["phone"])
-        except InvalidPhone as error:
-            raise forms.ValidationError(error.message) from error
+        phone = phones.normalise(self.cleaned_data["phone"])
+        if phone is None:
+            raise forms.ValidationError(phones.INVALID_MESSAGE)
+        return phone
 
 
 class AttendanceDayForm(forms.Form):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import normalise_phone
+from accounts import phone as phones
 
 from . import notifications
 from .exceptions import AlreadyEnrolled, EnrolmentClosed, InvalidPhone, NotAClassDay, NotCompleted, NotEnrolled
@@ -22,9 +22,9 @@ from .models import Attendance, Certificate, CourseSession, Enrolment
 
 
 def phone_clean(raw: str) -> str:
-    """Normalised Cambodian number (0 + 8 or 9 digits), or InvalidPhone."""
-    phone = normalise_phone(raw)
-    if not (phone.startswith("0") and 9 <= len(phone) <= 10) or phone.startswith("00"):
+    """The stored form of the number (accounts.phone), or InvalidPhone."""
+    phone = phones.normalise(raw)
+    if phone is None:
         raise InvalidPhone()
     return phone
 

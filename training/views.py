@@ -45,11 +45,6 @@ def catalog_context(request, index_page) -> dict:
     return {"courses": courses, "session_filter": session_filter, "filtering": filtering}
 
 
-def course_context(request, course) -> dict:
-    sessions = CourseSession.objects.upcoming().for_course(course).for_listing().order_by("start_date", "pk")
-    return {"sessions": sessions}
-
-
 @limit_writes
 def enrol(request, session_id: int):
     session = get_object_or_404(CourseSession.objects.for_listing(), pk=session_id)

@@ -51,7 +51,8 @@ def test_production_names_every_missing_required_variable():
         "WAGTAILADMIN_BASE_URL",
         "DEFAULT_FROM_EMAIL",
     ]
-    env = {key: value for key, value in PRODUCTION_ENV.items() if key not in required}
+    # Empty counts as missing (and hides whatever this shell has set, e.g. DATABASE_URL).
+    env = {**PRODUCTION_ENV, **dict.fromkeys(required, "")}
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "production: " + ", ".join(required) + " (" in result.stderr
@@ -73,3 +74,24 @@ def test_production_sends_security_headers():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:4] == ["31536000", "True", "True", "True"]
     assert "'self'" in result.stdout
+
+
+def test_s3_media_uses_unsigned_image_urls_and_documents_go_through_wagtail():
+    # A signed URL would expire while a cached page still shows it; private documents are
+    # streamed by Wagtail's view after its privacy check, never linked to the bucket.
+    env = {
+        **PRODUCTION_ENV,
+        "AWS_STORAGE_BUCKET_NAME": "sahakum-media",
+        "AWS_S3_ENDPOINT_URL": "https://s3.example.org",
+    }
+    result = _manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings as s; o = s.STORAGES['default']['OPTIONS'];"
+        "print(s.STORAGES['default']['BACKEND'], o['querystring_auth'], o['endpoint_url'], s.WAGTAILDOCS_SERVE_METHOD)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["storages.backends.s3.S3Storage", "False", "https://s3.example.org", "serve_view"]

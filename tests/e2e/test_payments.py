@@ -42,7 +42,7 @@ def fill_card(page, number):
 
 
 def checkout_by_card(live_server, page, product) -> Order:
-    page.goto(f"{live_server.url}/en/market/{product.get_url_path()}")
+    page.goto(f"{live_server.url}/en/market/p/{product.pk}-{product.slug}/")
     add_form = page.locator("form", has=page.get_by_role("button", name="Add to cart"))
     add_form.locator("input[name=quantity]").fill("2")
     add_form.get_by_role("button", name="Add to cart").click()

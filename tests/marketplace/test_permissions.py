@@ -1,8 +1,6 @@
 """Who reaches which marketplace record in the admin: every URL of every marketplace viewset,
 walked by every role against a record of a group the role does not work for (issue 11 #3)."""
 
-from decimal import Decimal
-
 import pytest
 from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import Permission
@@ -10,22 +8,14 @@ from django.contrib.auth.models import Permission
 from accounts import roles
 from marketplace.models import Inquiry, Product
 from marketplace.permissions import FulfilmentPermissionPolicy, OrderPermissionPolicy, ProductPermissionPolicy
-from marketplace.services import CartLine, order_place
 from tests.admin_walk import assert_can_reach, assert_cannot_reach
+from tests.factories.marketplace import place_order
 
 pytestmark = pytest.mark.django_db
 
 
 def place(product, buyer_name):
-    return order_place(
-        cart_lines=[CartLine(product.pk, Decimal("1"))],
-        buyer_name=buyer_name,
-        buyer_phone="012345678",
-        buyer_email="",
-        delivery_method="pickup",
-        delivery_address="",
-        payment_method="cash_on_delivery",
-    )
+    return place_order(product, buyer_name=buyer_name, buyer_email="")
 
 
 def give_admin_permissions(user):
@@ -98,3 +88,27 @@ def test_policies_answer_the_same_in_code(shop, make_user):
     assert not OrderPermissionPolicy(Order).user_has_permission_for_instance(administrator, "delete", order_b)
     assert not FulfilmentPermissionPolicy(Fulfilment).user_has_permission(administrator, "add")
     assert not OrderPermissionPolicy(Order).user_has_permission_for_instance(user, "change", order_b)
+
+
+def test_every_scoped_model_has_its_policy_registered():
+    """The admin, Wagtail's URL finder and the log reports ask the registry: never a fallback."""
+    from wagtail.permissions import policy_registry
+
+    from marketplace.models import Fulfilment, Inquiry, Order
+    from marketplace.permissions import InquiryPermissionPolicy
+    from networks.models import Member
+    from networks.permissions import MemberPermissionPolicy
+    from training.models import CourseSession, Enrolment
+    from training.permissions import CourseSessionPermissionPolicy, EnrolmentPermissionPolicy
+
+    expected = {
+        Product: ProductPermissionPolicy,
+        Order: OrderPermissionPolicy,
+        Fulfilment: FulfilmentPermissionPolicy,
+        Inquiry: InquiryPermissionPolicy,
+        Member: MemberPermissionPolicy,
+        CourseSession: CourseSessionPermissionPolicy,
+        Enrolment: EnrolmentPermissionPolicy,
+    }
+    for model, policy_class in expected.items():
+        assert type(policy_registry.get_by_type(model)) is policy_class, model

@@ -1,14 +1,16 @@
 """My shop: the role matrix (who sees and changes what) and bad uploads."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image as PILImage
 
-from marketplace.models import Fulfilment, Inquiry, Product
+from marketplace.models import Fulfilment, Inquiry, Order, Product
 from tests.factories.marketplace import place_order, png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -221,11 +223,69 @@ def test_answer_an_inquiry(client, shop, django_capture_on_commit_callbacks):
     assert any(m.to == ["hotel@example.org"] for m in mail.outbox)
 
 
+def paid(order):
+    """The order as the payments' settle step leaves it."""
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.PAID, paid_at=timezone.now())
+    return order
+
+
 def test_sales_summary(client, shop):
-    place_order(shop.product_a, shop.product_b)
+    paid(place_order(shop.product_a, shop.product_b))
     client.force_login(shop.producer_a_user)
     response = client.get(SHOP)
     assert response.status_code == 200
     html = response.content.decode()
     assert "$1.20" in html  # producer A's sale; group B's $12.00 is not theirs
     assert "$12.00" not in html
+
+
+def test_sales_count_only_paid_orders_and_best_sellers_show_the_unit(client, shop):
+    paid(place_order((shop.product_a, "2"), buyer_phone="012345001"))  # 2 kg × $1.20
+    place_order((shop.product_a, "10"), payment_method="khqr")  # awaiting payment: not a sale
+    place_order((shop.product_a, "20"), payment_method="bank_transfer")  # nor this
+    place_order((shop.product_a2, "3"))  # cash on delivery, not yet paid: not a sale either
+    client.force_login(shop.coordinator_user)
+    response = client.get(SHOP)
+    html = response.content.decode()
+    assert [row.total for row in response.context["group_sales"]] == [Decimal("2.40")]
+    assert "$2.40" in html and "$14.40" not in html and "$15.00" not in html
+    best = response.context["top_products"]
+    assert [(row["quantity"], row["unit"]) for row in best] == [(Decimal("2"), "kg")]
+    assert "Rice A" in best[0]["title"]
+    assert "2 គីឡូក្រាម" in html  # the unit, in Khmer
+
+
+def test_open_to_fulfil_is_one_rule_for_the_count_and_the_list(client, shop):
+    cash = place_order(shop.product_a)  # confirmed: to prepare
+    online = place_order(shop.product_a, payment_method="khqr")  # awaiting payment: not yet
+    paid_online = paid(place_order(shop.product_a, payment_method="khqr"))
+    client.force_login(shop.producer_a_user)
+    listed = {part.order_id for part in client.get(f"{SHOP}orders/").context["fulfilments"]}
+    assert listed == {cash.pk, paid_online.pk}
+    assert client.get(SHOP).context["to_fulfil"] == 2
+    # The list offers only what the service accepts: the awaiting order cannot be prepared.
+    part = online.fulfilments.get()
+    client.post(f"{SHOP}orders/{part.pk}/", {"status": "ready"})
+    part.refresh_from_db()
+    assert part.status == "new"
+
+
+def test_status_buttons_follow_the_models_transition_table(client, shop, monkeypatch):
+    """My shop offers a button for each move PRODUCER_TRANSITIONS allows, and no other."""
+    client.force_login(shop.producer_a_user)
+
+    def buttons():
+        html = client.get(f"{SHOP}products/").content.decode()
+        form = html.split(f'action="{SHOP}products/{shop.product_a.pk}/status/"')[1].split("</form>")[0]
+        return sorted(re.findall(r'name="action" value="(\w+)"', form))
+
+    assert buttons() == ["archive"]  # published → archived
+    transitions = {
+        **Product.PRODUCER_TRANSITIONS,
+        Product.Status.PUBLISHED: {Product.Status.ARCHIVED, Product.Status.DRAFT},
+    }
+    monkeypatch.setattr(Product, "PRODUCER_TRANSITIONS", transitions)
+    assert buttons() == ["archive", "withdraw"]
+    client.post(f"{SHOP}products/{shop.product_a.pk}/status/", {"action": "withdraw"})
+    shop.product_a.refresh_from_db()
+    assert shop.product_a.status == "draft"

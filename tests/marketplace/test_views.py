@@ -251,7 +251,7 @@ def test_home_page_features_products_and_site_search_finds_them(client, site_pag
     home = client.get("/en/").content.decode()
     assert "Rice A" in home
     results = client.get("/km/search/", {"q": shop.product_b.title_km}).context["extra_results"]
-    assert any(result["url"].endswith(shop.product_b.get_url_path()) for result in results)
+    assert any(result["url"].endswith(f"/market/p/{shop.product_b.pk}-{shop.product_b.slug}/") for result in results)
 
 
 def test_money_display_with_approximate_riel(client, site_pages, shop):
@@ -275,3 +275,29 @@ def test_pillow_decompression_bomb_protection_is_on():
     from PIL import Image
 
     assert Image.MAX_IMAGE_PIXELS is not None
+
+
+def test_checkout_form_is_given_its_payment_choices_and_reads_nothing(django_assert_num_queries):
+    from marketplace.forms import CheckoutForm
+
+    with django_assert_num_queries(0):
+        form = CheckoutForm({}, payment_choices=[("cash_on_delivery", "Cash on delivery")])
+        assert form.fields["payment_method"].initial == "cash_on_delivery"
+        assert not form.is_valid()
+    # Field names unchanged (templates and order_place rely on them).
+    assert (
+        list(form.fields)
+        == "buyer_name buyer_phone buyer_email delivery_method delivery_address payment_method".split()
+    )
+
+
+def test_route_links_follow_the_market_pages_slug(client, site_pages, shop):
+    """Links to the market's routes come from reverse_subpage, so renaming the page moves them all."""
+    market = site_pages["market"]["en"]
+    market.slug = "shop-here"
+    market.save_revision().publish()
+    html = client.get("/en/shop-here/").content.decode()
+    assert f'href="/en/shop-here/p/{shop.product_a.pk}-{shop.product_a.slug}/"' in html
+    assert 'href="/en/shop-here/cart/"' in html
+    response = client.post("/en/shop-here/cart/add/", {"product": shop.product_a.pk, "quantity": "1"})
+    assert response["Location"] == "/en/shop-here/cart/"

@@ -38,14 +38,25 @@ def _bootstrap(monkeypatch, *extra, password=PASSWORD):
 @pytest.fixture
 def small_gazetteer(monkeypatch):
     # The full gazetteer is 14,000 villages; tests/networks covers its loader. Two provinces here.
-    import networks.geography
+    import cms.bootstrap
 
-    real = networks.geography.load_geography
-    monkeypatch.setattr(networks.geography, "load_geography", lambda provinces=None: real(provinces=["17"]))
+    real = cms.bootstrap.load_geography
+    monkeypatch.setattr(cms.bootstrap, "load_geography", lambda provinces=None: real(provinces=["17"]))
+
+
+@pytest.fixture
+def fresh_database(db):
+    """What `migrate` leaves: the root page, Wagtail's "Welcome" placeholder and its Site (the
+    test session has already built the demo tree, see tests/conftest.py)."""
+    Page.objects.filter(depth__gt=1).delete()
+    root = Page.get_first_root_node()
+    welcome = root.add_child(instance=Page(title="Welcome to your new Wagtail site!", slug="home"))
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", port=80, root_page=welcome, is_default_site=True)
 
 
 @pytest.mark.django_db
-def test_bootstrap_builds_a_working_site_without_demo_accounts(client, monkeypatch, small_gazetteer):
+def test_bootstrap_builds_a_working_site_without_demo_accounts(client, monkeypatch, small_gazetteer, fresh_database):
     from marketplace.models import Category
     from networks.models import Network, Village
     from training.models import CourseIndexPage
@@ -75,7 +86,7 @@ def test_bootstrap_builds_a_working_site_without_demo_accounts(client, monkeypat
 
 
 @pytest.mark.django_db
-def test_bootstrap_is_idempotent_and_keeps_the_password(monkeypatch, small_gazetteer):
+def test_bootstrap_is_idempotent_and_keeps_the_password(monkeypatch, small_gazetteer, fresh_database):
     from networks.models import Network
 
     _bootstrap(monkeypatch)

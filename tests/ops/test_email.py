@@ -94,3 +94,42 @@ def test_immediate_backend_without_defer_fails_loudly_instead_of_pretending(sett
         result = send_email.enqueue(subject="s", body="b", to=["x@example.org"])
     assert result.status == "FAILED"
     assert result.errors[0].exception_class is ConnectionRefusedError
+
+
+def _fail_for_good():
+    with override_settings(EMAIL_BACKEND=SMTP_DOWN):
+        _enqueue()
+        for _attempt in range(len(RETRY_DELAYS) + 2):
+            _make_due()
+            _work()
+
+
+def test_staff_see_failed_emails_in_the_admin_and_send_them_again(client, django_user_model):
+    _fail_for_good()
+    admin = django_user_model.objects.create_superuser(username="root", email="root@example.org", password="pw-x-1")
+    client.force_login(admin)
+    listing = client.get("/admin/reports/failed-emails/")
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "buyer@example.org" in body and "Order SK-1" in body and "Connection refused" in body
+    assert client.get("/admin/reports/failed-emails/resend/").status_code == 200  # the confirmation
+    response = client.post("/admin/reports/failed-emails/resend/")
+    assert response.status_code == 302
+    assert list(failed_emails()) == []
+    with override_settings(EMAIL_BACKEND=SMTP_UP):
+        _work()
+    assert [message.to for message in mail.outbox] == [["buyer@example.org"]]
+
+
+def test_other_staff_cannot_see_or_resend_failed_emails(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from accounts import roles
+
+    _fail_for_good()
+    editor = django_user_model.objects.create_user(username="ed", password="pw-x-1", is_staff=True)
+    editor.groups.add(Group.objects.get_or_create(name=roles.EDITOR)[0])
+    client.force_login(editor)
+    assert client.get("/admin/reports/failed-emails/").status_code in (302, 403)
+    assert client.post("/admin/reports/failed-emails/resend/").status_code in (302, 403)
+    assert len(failed_emails()) == 1

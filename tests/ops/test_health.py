@@ -56,3 +56,19 @@ def test_load_balancer_probe_over_plain_http_by_internal_address(client):
     # Everything else still insists on an allowed host and on HTTPS.
     assert client.get("/km/", HTTP_HOST="10.0.0.5:8000").status_code == 400
     assert client.get("/km/", HTTP_HOST="sahakum.example.org").status_code == 301
+
+
+@pytest.mark.django_db
+@override_settings(ADMINS=[("ops@example.org", "ops@example.org")])
+def test_a_failing_probe_warns_but_does_not_mail_admins_every_few_seconds(client, monkeypatch, caplog):
+    from django.core import mail
+
+    class BrokenConnection:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(health, "connection", BrokenConnection())
+    for _probe in range(3):
+        assert client.get("/healthz").status_code == 503
+    assert mail.outbox == []
+    assert [record.levelname for record in caplog.records if record.name == "cms.health"] == ["WARNING"] * 3

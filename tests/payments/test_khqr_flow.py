@@ -183,19 +183,12 @@ def test_expired_qr_is_replaced_on_the_same_payment(client, khqr_order):
 
 def test_riel_order_with_a_fractional_quantity_gets_a_whole_riel_qr(client, merchant, settings):
     """Issue 10 #1: MARKET_CURRENCY=KHR, 1.333 kg × 2,500 ៛ used to 500 the KHQR page."""
-    from marketplace.services import CartLine, order_place
-    from tests.factories.marketplace import ProductFactory
+    from tests.factories.marketplace import ProductFactory, place_order
     from tests.payments.khqr_sdk import sdk_verify
 
     settings.MARKET_CURRENCY = "KHR"
     product = ProductFactory(price=Decimal("2500"))
-    order = order_place(
-        cart_lines=[CartLine(product.pk, Decimal("1.333"))],
-        buyer_name="Dara",
-        buyer_phone="012345678",
-        delivery_method="pickup",
-        payment_method="khqr",
-    )
+    order = place_order((product, "1.333"), payment_method="khqr")
     response = client.get(url(order))
     assert response.status_code == 200
     html = response.content.decode()

@@ -8,8 +8,7 @@ from django.utils import translation
 from accounts.roles import GROUP_COORDINATOR
 from marketplace import money
 from marketplace.models import Order
-from marketplace.services import CartLine, order_place
-from tests.factories.marketplace import ProductFactory
+from tests.factories.marketplace import ProductFactory, place_order
 from tests.factories.networks import GroupFactory, MemberFactory, MembershipFactory
 
 
@@ -69,12 +68,6 @@ def test_riel_orders_are_whole_from_placement(settings):
     (KHQR, Stripe) meets a fraction of a riel."""
     settings.MARKET_CURRENCY = "KHR"
     product = ProductFactory(price=Decimal("2500"))
-    order = order_place(
-        cart_lines=[CartLine(product.pk, Decimal("1.333"))],
-        buyer_name="Dara",
-        buyer_phone="012345678",
-        delivery_method="pickup",
-        payment_method="khqr",
-    )
+    order = place_order((product, "1.333"), payment_method="khqr")
     assert order.total == Decimal("3333")
     assert order.fulfilments.get().subtotal == Decimal("3333")

@@ -178,18 +178,11 @@ def test_each_group_records_only_its_own_part_of_a_cash_order(make_user, client)
     """Issue 10 #8: a $48 pay-at-pickup order from two groups ($18 + $30). The coordinator of
     the first records $18 (not $48); the order is paid only when the second group records its
     $30; neither can record the other's part, and her form is gone once her part is paid."""
-    from marketplace.services import CartLine, order_place
-    from tests.factories.marketplace import ProductFactory
+    from tests.factories.marketplace import ProductFactory, place_order
 
     rice = ProductFactory(price=Decimal("6.00"))  # 3 × $6 = $18
     silk = ProductFactory(price=Decimal("10.00"))  # 3 × $10 = $30
-    order = order_place(
-        cart_lines=[CartLine(rice.pk, Decimal("3")), CartLine(silk.pk, Decimal("3"))],
-        buyer_name="Dara",
-        buyer_phone="012345678",
-        delivery_method="pickup",
-        payment_method="pay_at_pickup",
-    )
+    order = place_order((rice, "3"), (silk, "3"), payment_method="pay_at_pickup")
     assert order.total == Decimal("48.00")
     first, second = coordinator_of(rice.group, make_user), coordinator_of(silk.group, make_user)
     url = f"/en/market/orders/{order.reference}/mark-paid/"

@@ -40,7 +40,7 @@ def test_home_and_catalog_queries(catalog, django_assert_max_num_queries, path, 
 @pytest.mark.parametrize("language", ["km", "en"])
 def test_product_page_queries(catalog, django_assert_max_num_queries, language):
     client = Client()
-    path = f"/{language}/market/" + catalog[0].get_url_path()
+    path = f"/{language}/market/p/{catalog[0].pk}-{catalog[0].slug}/"
     client.get(path)
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(path)
