@@ -292,3 +292,19 @@ def test_the_worked_example_in_the_docs():
     }
     assert sum(row.attributed for row in ledger.values()) == D("37.83")
     assert sum(row.owed for row in ledger.values()) == D("8.83")
+
+
+def test_a_refund_that_cancels_the_order_gives_the_attribution_back(lot, three, make_user):
+    from accounts.roles import ADMINISTRATOR
+    from marketplace.payments.services import payment_mark_paid, payment_refund
+
+    staff = make_user(ADMINISTRATOR, is_superuser=True)
+    order = place_order((lot.product, "6"), payment_method="bank_transfer")
+    payment = payment_mark_paid(order=order, actor=staff, reference="BANK-1")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and Attribution.objects.active().count() == 2
+    payment_refund(payment=payment, amount=order.total, actor=staff, cancel_order=True)
+    assert Attribution.objects.active().count() == 0
+    assert sum(Contribution.objects.values_list("quantity_sold", flat=True)) == 0
+    lot.product.refresh_from_db()
+    assert lot.product.stock == Decimal("23")
