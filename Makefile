@@ -54,7 +54,7 @@ lint: install-test ## ruff lint and format check, import contracts, bandit, offl
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m bandit -q -l -r $(BANDIT_PATHS) -x '*/migrations/*'
+	$(PY) -m bandit -q -ll -r $(BANDIT_PATHS) -x '*/migrations/*'
 	$(PY) scripts/audit_dependencies.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run

@@ -12,25 +12,29 @@
   "20/10m") and answers 429 beyond that. Tests keep the limit high except where they test it.
 """
 
+import ipaddress
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
-from .models import normalise_phone
+from . import phone as phones
+from .backends import accounts_named_by
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or, behind `TRUSTED_PROXY_COUNT` reverse proxies that
-    append to X-Forwarded-For, the address the outermost trusted proxy saw."""
+    append to X-Forwarded-For, the address the outermost trusted proxy saw. None when there is
+    no valid address (a request built in code)."""
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = forwarded[-proxies] if proxies and len(forwarded) >= proxies else request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def lockout_username(request, credentials) -> str:
@@ -39,17 +43,10 @@ def lockout_username(request, credentials) -> str:
     identifier = str((credentials or {}).get("username") or "").strip()
     if not identifier:
         return ""
-    User = get_user_model()
-    candidates = User.objects.filter(username__iexact=identifier)
-    if "@" in identifier:
-        candidates = candidates | User.objects.filter(email__iexact=identifier)
-    phone = normalise_phone(identifier)
-    if len(phone) >= 8 and phone.isdigit():
-        candidates = candidates | User.objects.filter(phone=phone)
-    usernames = list(candidates.values_list("username", flat=True).distinct()[:2])
+    usernames = list(accounts_named_by(identifier).values_list("username", flat=True)[:2])
     if len(usernames) == 1:
         return usernames[0].lower()
-    return (phone if phone.isdigit() and len(phone) >= 8 else identifier).lower()[:150]
+    return (phones.normalise(identifier) or identifier).lower()[:150]
 
 
 def too_many_requests(request):
@@ -79,7 +76,7 @@ def limit_writes(view):
             and is_ratelimited(
                 request,
                 group=f"{view.__module__}.{view.__qualname__}",
-                key=lambda group, request: client_ip(request),
+                key=lambda group, request: client_ip(request) or "unknown",
                 rate=rate,
                 increment=True,
             )

@@ -33,7 +33,10 @@ def job_lock(name: str) -> Iterator[bool]:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
         return
-    path = Path(tempfile.gettempdir()) / f"sahakum-job-{hashlib.sha1(name.encode()).hexdigest()[:16]}.lock"
+    path = (
+        Path(tempfile.gettempdir())
+        / f"sahakum-job-{hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:16]}.lock"
+    )
     with open(path, "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

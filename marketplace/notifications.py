@@ -1,18 +1,18 @@
 """Emails to buyers and producer groups, sent through django-tasks (cms.tasks.send_email) so a
 slow mail server never blocks a request. Called from services after the transaction commits."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cms.links import absolute_url
 from cms.tasks import send_email
 
 from .models import Fulfilment, Inquiry, Order
 
 
 def _site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def group_emails(group_id: int) -> list[str]:

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from wagtail.images import get_image_model
 
 from accounts.roles import GROUP_COORDINATOR, PRODUCER, has_role
-from cms.khmer import segment
+from cms.khmer import khmer_query_words, segment
 from networks.models import Group, Member
 
 COORDINATOR_ROLES = ("leader", "deputy", "treasurer")
@@ -91,6 +91,14 @@ class ProductQuerySet(models.QuerySet):
         exact = Q()
         for word in words:
             exact &= Q(search_text__contains=word)  # both sides are lower-cased; LIKE can use the trigram index
+        # Khmer words inside compounds the segmenter splits wrongly ("ក្រមាតម្បាញដៃ" → "ក្រមាត ម្បាញ ដៃ"
+        # hides "តម្បាញ"): each word as typed must occur in the unsegmented Khmer text.
+        khmer_words = khmer_query_words(query)
+        if khmer_words:
+            unsegmented = Q()
+            for word in khmer_words:
+                unsegmented &= Q(title_km__contains=word) | Q(description_km__contains=word)
+            exact |= unsegmented
         if connection.vendor == "postgresql":
             fuzzy = Q()
             for word in words:

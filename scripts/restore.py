@@ -10,7 +10,7 @@ absent). Then point DATABASE_URL (and MEDIA_ROOT) at them, run `manage.py migrat
 when the code matches) and restart the services."""
 
 import argparse
-import subprocess
+import subprocess  # nosec B404  # runs the PostgreSQL tools with fixed arguments, never a shell
 import sys
 import tarfile
 from pathlib import Path
@@ -20,7 +20,7 @@ def restore(*, stem: Path, database_url: str, media_root: Path | None) -> None:
     dump = stem.with_name(stem.name + ".dump")
     if not dump.is_file():
         raise SystemExit(f"no database dump at {dump}")
-    tables = subprocess.run(
+    tables = subprocess.run(  # nosec B603 B607  # fixed argv; pg tools from the server PATH
         ["psql", "-Atc", "select count(*) from pg_tables where schemaname = 'public'", database_url],
         check=True,
         capture_output=True,
@@ -28,7 +28,7 @@ def restore(*, stem: Path, database_url: str, media_root: Path | None) -> None:
     ).stdout.strip()
     if tables != "0":
         raise SystemExit(f"refusing: the target database already has {tables} tables")
-    subprocess.run(
+    subprocess.run(  # nosec B603 B607  # fixed argv; pg tools from the server PATH
         ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={database_url}", str(dump)],
         check=True,
     )

@@ -12,17 +12,19 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts.admin_views import object_for, visible_queryset
+from cms.links import absolute_url
 from networks.models import Member
 
 from . import services
 from .certificates import certificate_pdf
 from .exceptions import TrainingError
 from .forms import AttendanceDayForm
-from .models import CourseSession, Enrolment
+from .models import Certificate, CourseSession, Enrolment
 from .permissions import LINK_MEMBER
 from .selectors import training_figures
 
@@ -79,6 +81,8 @@ def roster(request, pk: int):
         marks = {mark.day: mark.present for mark in enrolment.attendance.all()}
         enrolment.present_on_day = marks.get(selected_day)
         enrolment.days_present = sum(1 for present in marks.values() if present)
+        # RelatedObjectDoesNotExist is an AttributeError: None when no certificate was issued.
+        enrolment.issued_certificate = getattr(enrolment, "certificate", None)
     export_base = reverse("training_enrolments:index") if _has_export(request) else ""
     return render(
         request,
@@ -124,18 +128,28 @@ def _record_attendance(request, session: CourseSession, day: datetime.date) -> N
 
 
 @returns_403
+@require_http_methods(["GET", "POST"])
 def certificate(request, pk: int, enrolment_pk: int):
+    """POST issues the certificate of a completed enrolment (once; again returns the same one);
+    GET only downloads a certificate already issued, so no prefetch or crawler ever issues one."""
     session = _session_for(request, pk)
     enrolment = get_object_or_404(session.enrolments.select_related("session__course"), pk=enrolment_pk)
-    try:
-        issued = services.certificate_issue(enrolment=enrolment, issued_by=request.user)
-    except TrainingError as error:
-        messages.error(request, error.message)
-        return render(request, "training/admin/error.html", {"session": session, "message": error.message}, status=400)
-    verify_url = request.build_absolute_uri(reverse("training:verify", kwargs={"code": issued.code}))
-    language = request.GET.get("lang", "km") if request.GET.get("lang") in {"km", "en"} else "km"
+    if request.method == "POST":
+        try:
+            issued = services.certificate_issue(enrolment=enrolment, issued_by=request.user)
+        except TrainingError as error:
+            messages.error(request, error.message)
+            return render(
+                request, "training/admin/error.html", {"session": session, "message": error.message}, status=400
+            )
+    else:
+        issued = get_object_or_404(Certificate, enrolment=enrolment)
+    language = request.GET.get("lang") if request.GET.get("lang") in {"km", "en"} else "km"
+    # The verification link opens in the certificate's language (the admin itself runs in English).
+    with translation.override(language):
+        verify_url = absolute_url(reverse("training:verify", kwargs={"code": issued.code}), request)
     response = HttpResponse(certificate_pdf(issued, verify_url, language=language), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{issued.code}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="certificate-{issued.code}-{language}.pdf"'
     return response
 
 

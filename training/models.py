@@ -20,7 +20,6 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from cms.codes import readable_code, secret_token
-from cms.khmer import segment
 from cms.models import BasePage
 from cms.routing import page_context
 
@@ -127,8 +126,8 @@ class CoursePage(BasePage):
     def skills_list(self) -> list[str]:
         return [line.strip() for line in self.skills_gained.splitlines() if line.strip()]
 
-    def search_text(self) -> str:
-        return " ".join([super().search_text(), segment(f"{self.summary} {self.skills_gained} {self.eligibility}")])
+    def search_parts(self) -> list[str]:
+        return [*super().search_parts(), self.summary, self.skills_gained, self.eligibility]
 
     def clean(self):
         super().clean()
@@ -322,6 +321,13 @@ class Enrolment(models.Model):
         blank=True,
         related_name="training_enrolments",
         verbose_name=_("village"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="km",
+        help_text=_("The language she enrolled in: messages and their links use it."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -32,14 +32,14 @@ def channels() -> list[NotificationChannel]:
 
 def notify_promoted(enrolment, manage_url: str = "") -> int:
     """Tell someone their waiting-list place became a seat. Returns how many channels reached them."""
-    with translation.override("km"):
-        subject = _("You have a place: %(course)s") % {"course": enrolment.session.course.title}
+    with translation.override(enrolment.language or "km"):
+        subject = _("You have a place: %(course)s") % {"course": enrolment.session.course.localized.title}
         body = _(
             "Hello %(name)s,\n\nA place opened in %(course)s starting %(start)s and it is now yours.\n"
             "See or withdraw your enrolment: %(url)s\n"
         ) % {
             "name": enrolment.name,
-            "course": enrolment.session.course.title,
+            "course": enrolment.session.course.localized.title,
             "start": enrolment.session.start_date.isoformat(),
             "url": manage_url,
         }

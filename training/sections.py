@@ -6,6 +6,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from cms.khmer import khmer_query_words, segment
+
 from .models import CoursePage, CourseSession
 
 HOME_SESSIONS = 4
@@ -38,15 +40,18 @@ def upcoming_sessions_html(request) -> str:
     return render_to_string("training/includes/home_sessions.html", {"sessions": sessions}, request=request)
 
 
-def course_search(request, segmented_query: str) -> list[dict]:
+def course_search(request, query: str) -> list[dict]:
     """Upcoming sessions of the courses that match: the course pages themselves are already in the
-    site's page results, so this adds when and where each course runs next."""
-    courses = list(
-        CoursePage.objects.live()
-        .public()
-        .filter(locale=Locale.get_active())
-        .search(segmented_query, operator="and")[:10]
-    )
+    site's page results, so this adds when and where each course runs next. Khmer words inside
+    compounds match the courses' Khmer infixes, as in the site search (cms.views.search)."""
+    live = CoursePage.objects.live().public().filter(locale=Locale.get_active())
+    courses = list(live.search(segment(query), operator="and")[:10])
+    khmer_words = khmer_query_words(query)
+    if khmer_words:
+        found = {course.pk for course in courses}
+        courses += [
+            course for course in live.autocomplete(" ".join(khmer_words), operator="and")[:10] if course.pk not in found
+        ]
     if not courses:
         return []
     sessions = (

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import phone as phones
+from cms.links import absolute_url
 
 from . import notifications
 from .exceptions import AlreadyEnrolled, EnrolmentClosed, InvalidPhone, NotAClassDay, NotCompleted, NotEnrolled
@@ -30,9 +31,10 @@ def phone_clean(raw: str) -> str:
 
 
 def manage_url(enrolment: Enrolment, language: str = "km") -> str:
+    """The private link, absolute on the public base URL (cms.links), in the reader's language."""
     with translation.override(language):
         path = reverse("training:enrolment", kwargs={"token": enrolment.token})
-    return f"{settings.WAGTAILADMIN_BASE_URL}{path}"
+    return absolute_url(path)
 
 
 def _locked_session(session_id: int) -> CourseSession:
@@ -50,6 +52,7 @@ def enrolment_create(
     village=None,
     email: str = "",
     user=None,
+    language: str = "km",
     today: datetime.date | None = None,
 ) -> Enrolment:
     """A seat if one is left, else a place on the waiting list."""
@@ -71,6 +74,7 @@ def enrolment_create(
         village=village,
         email=email,
         user=user if user is not None and user.is_authenticated else None,
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
         status=Enrolment.Status.CONFIRMED if has_seat else Enrolment.Status.WAITLISTED,
     )
     try:
@@ -109,7 +113,9 @@ def enrolment_withdraw(*, token: str) -> tuple[Enrolment, Enrolment | None]:
                 promoted.status = Enrolment.Status.CONFIRMED
                 promoted.promoted_at = timezone.now()
                 promoted.save(update_fields=["status", "promoted_at"])
-                transaction.on_commit(lambda: notifications.notify_promoted(promoted, manage_url(promoted)))
+                # The link is built now, on the base URL of the request being served (cms.links).
+                link = manage_url(promoted, promoted.language)
+                transaction.on_commit(lambda: notifications.notify_promoted(promoted, link))
             elif session.status == CourseSession.Status.FULL:
                 session.set_status(CourseSession.Status.OPEN)
                 session.save(update_fields=["status"])

@@ -61,7 +61,9 @@ def enrol(request, session_id: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                enrolment = services.enrolment_create(session_id=session.pk, user=request.user, **form.cleaned_data)
+                enrolment = services.enrolment_create(
+                    session_id=session.pk, user=request.user, language=request.LANGUAGE_CODE, **form.cleaned_data
+                )
             except AlreadyEnrolled as error:
                 form.add_error("phone", error.message)
                 status = 409
@@ -145,7 +147,9 @@ def calendar_all(request):
 def calendar_course(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     sessions = CourseSession.objects.current_and_upcoming().for_course(course).for_listing()
-    return _calendar_response(calendars.sessions_calendar(sessions, request, name=course.title), f"{course.slug}.ics")
+    return _calendar_response(
+        calendars.sessions_calendar(sessions, request, name=course.localized.title), f"{course.slug}.ics"
+    )
 
 
 def _calendar_response(body: bytes, filename: str) -> HttpResponse:

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     # security: refuse NUL in path, query or form fields with a 400 (cms/input_guard.py)
     "cms.input_guard.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cms.links.RequestBaseURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # After CSRF (a hit gets its visitor's token and cookie), before the middleware whose
     # headers a stored page keeps (clickjacking, CSP). See cms/cache.py.
@@ -200,6 +201,8 @@ ADMINS = [(address, address) for address in env_list("ADMINS")]
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 WAGTAIL_SITE_NAME = "Sahakum"
+# The public site's address for absolute links (emails, iCal, certificates); empty: the request's (cms/links.py).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "jpeg": "webp", "png": "webp", "gif": "webp"}
@@ -292,6 +295,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Each failed sign-in is counted in the database; the log keeps lockouts (WARNING) only.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 # Reverse proxies in front of the app that append to X-Forwarded-For (production: 1).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Anonymous writes (checkout, enrol, inquiry, contact, "I have paid", password reset): POSTs per

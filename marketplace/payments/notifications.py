@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cms.links import absolute_url
 from cms.tasks import send_email
 from marketplace import money
 
@@ -15,7 +16,7 @@ from .models import Payment, Refund
 
 
 def absolute(path: str) -> str:
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 def _language(order) -> str:

@@ -88,7 +88,7 @@ def test_visitor_enrols_trainer_completes_and_certificate_verifies(live_server, 
 
     # Downloads the certificate.
     with page.expect_download() as download_info:
-        page.locator(f"a[href$='/certificate/{enrolment.pk}/']").click()
+        page.locator(f"button[form=certificate-{enrolment.pk}]").click()
     download = download_info.value
     with open(download.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"

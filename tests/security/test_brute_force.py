@@ -144,3 +144,15 @@ def test_password_reset_by_email(client, dara, site_pages):
     assert "new_password1" not in client.get(link, follow=True).content.decode()
     response = client.post("/km/accounts/sign-in/", {"username": "012777001", "password": "a-New-pass-2026"})
     assert response.status_code == 302 and _signed_in(client)
+
+
+def test_the_client_address_cannot_be_spoofed_through_x_forwarded_for(rf, settings):
+    from accounts.throttling import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client wrote "1.2.3.4"; our one proxy appended the address it saw.
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", REMOTE_ADDR="127.0.0.1")
+    assert client_ip(request) == "203.0.113.9"
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="not-an-address", REMOTE_ADDR="127.0.0.1")) is None
+    settings.TRUSTED_PROXY_COUNT = 0  # no proxy: the header is the client's own words
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="198.51.100.2")) == "198.51.100.2"

@@ -71,7 +71,7 @@ def test_completion_and_certificate_pdf(client, trainer, running):
     assert response.status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.status == "completed"
-    pdf = client.get(f"{ADMIN}roster/{running.pk}/certificate/{enrolment.pk}/")
+    pdf = client.post(f"{ADMIN}roster/{running.pk}/certificate/{enrolment.pk}/")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
@@ -83,7 +83,7 @@ def test_completion_and_certificate_pdf(client, trainer, running):
 def test_certificate_for_someone_who_did_not_complete_is_400(client, trainer, running):
     enrolment = EnrolmentFactory(session=running)
     client.force_login(trainer)
-    response = client.get(f"{ADMIN}roster/{running.pk}/certificate/{enrolment.pk}/")
+    response = client.post(f"{ADMIN}roster/{running.pk}/certificate/{enrolment.pk}/")
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
     assert not Certificate.objects.exists()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import vobject
 from dateutil.rrule import rrulestr
+from wagtail.models import Locale
 
 from tests.factories.training import CourseSessionFactory
 
@@ -82,3 +83,27 @@ def test_course_feed_holds_only_that_course(client, sessions, course):
 
 def test_unknown_course_feed_is_404(client, sessions):
     assert client.get("/km/skills-center/calendar/999999.ics").status_code == 404
+
+
+def _event_fields(body: bytes) -> list[dict]:
+    calendar = vobject.readOne(body.decode())
+    return [{"summary": event.summary.value, "url": event.url.value} for event in calendar.vevent_list]
+
+
+def test_english_feed_has_english_titles_and_links_on_the_host_that_served_it(client, sessions, course):
+    """Issue 10 #5: URL: said http://localhost/… (the Site record) and English feeds had Khmer titles."""
+    english = course.copy_for_translation(Locale.objects.get_or_create(language_code="en")[0])
+    english.title = "Tailoring (English)"
+    english.save_revision().publish()
+    events = _event_fields(client.get("/en/skills-center/calendar.ics", HTTP_HOST="127.0.0.1:8123").content)
+    tailoring = next(event for event in events if event["summary"] == "Tailoring (English)")
+    assert tailoring["url"] == "http://127.0.0.1:8123/en/skills-center/tailoring/"
+    khmer = _event_fields(client.get("/km/skills-center/calendar.ics", HTTP_HOST="127.0.0.1:8123").content)
+    assert all(event["url"].startswith("http://127.0.0.1:8123/km/") for event in khmer)
+    assert not any("localhost" in event["url"] for event in events + khmer)
+
+
+def test_feed_links_use_the_public_base_url_when_it_is_set(client, sessions, settings):
+    settings.PUBLIC_BASE_URL = "https://sahakum.example/"
+    events = _event_fields(client.get("/km/skills-center/calendar.ics").content)
+    assert events and all(event["url"].startswith("https://sahakum.example/km/skills-center/") for event in events)

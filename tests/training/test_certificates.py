@@ -69,3 +69,54 @@ def test_english_certificate_shapes_the_khmer_inside_a_mixed_line(session, train
     assert any("17D2178C" in target for target in targets)  # ្ឌ of មណ្ឌល
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Skills Center" in text and "has completed the course" in text
+
+
+ADMIN = "/admin/training_sessions/"
+
+
+@pytest.fixture
+def completed(session):
+    enrolment = EnrolmentFactory(session=session, name="ពៅ ស្រីល័ក្ខ")
+    services.enrolment_complete(enrolment=enrolment)
+    return enrolment
+
+
+def test_a_get_never_issues_a_certificate(client, trainer, session, completed):
+    """Issue 9: certificates were issued on a GET (a prefetch or a crawler could issue one)."""
+    from training.models import Certificate
+
+    client.force_login(trainer)
+    url = f"{ADMIN}roster/{session.pk}/certificate/{completed.pk}/"
+    assert client.get(url).status_code == 404
+    assert not Certificate.objects.exists()
+    issued = client.post(url)
+    assert issued.status_code == 200 and issued.content.startswith(b"%PDF")
+    certificate = Certificate.objects.get(enrolment=completed)
+    assert certificate.issued_by == trainer
+    # Once issued, a GET downloads the same certificate again (in either language) and writes nothing.
+    again = client.get(url + "?lang=en")
+    assert again.status_code == 200 and again.content.startswith(b"%PDF")
+    assert Certificate.objects.count() == 1
+
+
+def test_roster_offers_no_undo_once_a_certificate_exists(client, trainer, session, completed):
+    """Issue 10 #8: "Undo" stood beside an issued certificate and then failed with a 400."""
+    client.force_login(trainer)
+    roster = f"{ADMIN}roster/{session.pk}/"
+    assert 'value="uncomplete"' in client.get(roster).content.decode()
+    services.certificate_issue(enrolment=completed, issued_by=trainer)
+    content = client.get(roster).content.decode()
+    assert 'value="uncomplete"' not in content
+    assert f"/certificate/{completed.pk}/" in content
+
+
+@pytest.mark.parametrize("language", ["km", "en"])
+def test_certificate_links_to_verification_in_its_own_language(client, trainer, session, completed, language, settings):
+    """Issue 10 #5: the Khmer certificate's verification link went to /en/ (the admin's language)."""
+    from pypdf import PdfReader as Reader
+
+    settings.PUBLIC_BASE_URL = "https://sahakum.example"
+    client.force_login(trainer)
+    pdf = client.post(f"{ADMIN}roster/{session.pk}/certificate/{completed.pk}/?lang={language}").content
+    text = "".join(page.extract_text() for page in Reader(io.BytesIO(pdf)).pages).replace("\n", "")
+    assert f"https://sahakum.example/{language}/skills-center/verify/" in text

@@ -79,7 +79,8 @@ def test_withdrawal_promotes_the_first_waitlisted_once_and_notifies_after_commit
         withdrawn, promoted = services.enrolment_withdraw(token=holder.token)
     assert withdrawn.status == "withdrawn"
     assert promoted.pk == first_waiting.pk
-    assert len(callbacks) == 1
+    # One notification after commit (the page cache's purges run after commit too).
+    assert [callback.__qualname__.split(".")[0] for callback in callbacks].count("enrolment_withdraw") == 1
     assert [message.to for message in mail.outbox] == [["first@example.org"]]
     assert first_waiting.token in mail.outbox[0].body
 
@@ -87,7 +88,7 @@ def test_withdrawal_promotes_the_first_waitlisted_once_and_notifies_after_commit
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _again, promoted_again = services.enrolment_withdraw(token=holder.token)
     assert promoted_again is None
-    assert callbacks == []
+    assert not [callback for callback in callbacks if callback.__qualname__.startswith("enrolment_withdraw")]
     assert len(mail.outbox) == 1
     statuses = dict(session.enrolments.values_list("phone", "status"))
     assert statuses == {

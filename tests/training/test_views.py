@@ -197,3 +197,34 @@ def test_site_search_finds_courses_with_their_next_session(client, skills_center
     extra = response.context["extra_results"]
     assert [item["title"] for item in extra] == ["កាត់ដេរ"]
     assert extra[0]["url"] == course.url
+
+
+def test_promotion_email_links_to_the_host_that_served_the_withdrawal(
+    client, session, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 10 #5: emails linked to http://127.0.0.1:8000 whatever host or port served the site."""
+    holder, _second = EnrolmentFactory.create_batch(2, session=session)
+    waiting = EnrolmentFactory(session=session, status="waitlisted", email="waiting@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/km/skills-center/enrolment/{holder.token}/withdraw/", HTTP_HOST="sahakum.test:8443")
+    (message,) = mailoutbox
+    assert f"http://sahakum.test:8443/km/skills-center/enrolment/{waiting.token}/" in message.body
+    assert "127.0.0.1:8000" not in message.body
+
+
+def test_promotion_email_is_in_the_language_the_person_enrolled_in(
+    client, session, mailoutbox, django_capture_on_commit_callbacks, person
+):
+    """Issue 10 #5: every absolute link in the language of its reader (the email was always Khmer, /km/)."""
+    holder, _second = EnrolmentFactory.create_batch(2, session=session)
+    session.capacity = 2
+    session.save(update_fields=["capacity"])
+    response = client.post(f"/en/skills-center/enrol/{session.pk}/", {**person, "email": "reader@example.org"})
+    assert response.status_code == 302
+    waiting = Enrolment.objects.get(email="reader@example.org")
+    assert waiting.status == "waitlisted" and waiting.language == "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/km/skills-center/enrolment/{holder.token}/withdraw/")
+    (message,) = mailoutbox
+    assert f"/en/skills-center/enrolment/{waiting.token}/" in message.body
+    assert message.subject.startswith("You have a place")

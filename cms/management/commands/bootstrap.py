@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 
 from cms.bootstrap import AdminAccount, bootstrap_site
 
-PASSWORD_ENV = "SAHAKUM_ADMIN_PASSWORD"
+PASSWORD_ENV = "SAHAKUM_ADMIN_PASSWORD"  # nosec B105  # the name of a variable, not a password
 HOSTNAME = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
 
 

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--sessions", type=int, default=200)
 
     def handle(self, *args, products, members, sessions, **options):
-        rng = random.Random(20261129)
+        rng = random.Random(20261129)  # nosec B311  # deterministic volume data, not security
         with transaction.atomic():
             groups = self._groups()
             created_members = self._members(groups, members, rng)
