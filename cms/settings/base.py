@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "networks",
     "marketplace",
     "marketplace.payments",
+    "marketplace.grouptrade",
     "training",
     "notifications",
     "wagtail.contrib.forms",
