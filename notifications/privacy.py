@@ -3,7 +3,8 @@ recipient is a protected registry member (a minor, or a member of a sensitive ne
 the Happy Women Network) — found by the member link, the account or the phone number — or when
 it is about a group of a sensitive network."""
 
-from . import phone as phone_rule
+from accounts import phone as phone_rule
+
 from .recipients import Recipient
 
 
@@ -16,7 +17,7 @@ def refusal(*, recipient: Recipient, context: dict) -> str:
         return "recipient is a protected registry member"
     if recipient.user_id and protected.filter(user_id=recipient.user_id).exists():
         return "recipient's account belongs to a protected registry member"
-    national = phone_rule.national(recipient.phone)
+    national = phone_rule.normalise(recipient.phone) or ""
     if national and protected.filter(phone__in={national, recipient.phone}).exists():
         return "recipient's phone belongs to a protected registry member"
     group_id = context.get("group_id")

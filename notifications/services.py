@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import phone as phone_rule
+from accounts import phone as phone_rule
+
 from . import privacy, segments, telegram
 from .events import EVENTS
 from .models import Channel, Contact, Delivery, Preference, hash_token
@@ -31,7 +32,7 @@ def contact_for(recipient: Recipient) -> Contact | None:
         contact = Contact.objects.filter(user_id=recipient.user_id).first()
         if contact:
             return contact
-    national = phone_rule.national(recipient.phone)
+    national = phone_rule.normalise(recipient.phone) or ""
     if national:
         return Contact.objects.filter(phone=national).order_by("user_id", "pk").first()
     return None
@@ -41,10 +42,11 @@ def contact_get_or_create(*, user=None, phone: str = "", language: str = "km") -
     """The Contact of a signed-in person, or of a phone number (learners without an account)."""
     if user is not None:
         contact, _ = Contact.objects.get_or_create(
-            user=user, defaults={"phone": phone_rule.national(user.phone), "language": user.preferred_language or "km"}
+            user=user,
+            defaults={"phone": (phone_rule.normalise(user.phone) or ""), "language": user.preferred_language or "km"},
         )
         return contact
-    national = phone_rule.national(phone)
+    national = phone_rule.normalise(phone) or ""
     if not national:
         raise ValueError("a contact needs an account or a phone number")
     contact = Contact.objects.filter(user__isnull=True, phone=national).first()

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import phone as phone_rule
+from accounts import phone as phone_rule
+
 from . import services, telegram
 from .forms import PreferencesForm
 from .models import Contact  # noqa: F401  (the form's instance)
@@ -26,7 +27,8 @@ def preferences_url_for_phone(phone: str) -> str:
     """A private link to the message preferences of a phone number, for people without an
     account (learners); shown only on pages that are already private to that person."""
     return reverse(
-        "notifications:preferences_token", args=[signing.dumps({"p": phone_rule.national(phone)}, salt=SIGNING_SALT)]
+        "notifications:preferences_token",
+        args=[signing.dumps({"p": (phone_rule.normalise(phone) or "")}, salt=SIGNING_SALT)],
     )
 
 

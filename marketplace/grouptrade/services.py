@@ -18,7 +18,7 @@ from marketplace.models import Order, OrderLine, Product
 
 from .exceptions import GroupTradeError
 from .models import Attribution, Contribution, GroupFee, Payout, PooledLot, member_problem, minor_message
-from .querysets import member_ledger
+from .selectors import member_ledger
 
 
 def _decimal(value, message: str) -> Decimal:

@@ -1,7 +1,7 @@
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from marketplace.payments.viewsets import ReadOnlyPolicy
+from accounts.permissions import ReadOnlyPolicy
 
 from .models import Contribution, Payout
 from .viewsets import GroupTradeViewSetGroup

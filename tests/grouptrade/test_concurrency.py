@@ -9,7 +9,7 @@ import pytest
 from marketplace.exceptions import CheckoutError
 from marketplace.grouptrade.exceptions import GroupTradeError
 from marketplace.grouptrade.models import Attribution, Contribution, Payout
-from marketplace.grouptrade.querysets import member_ledger
+from marketplace.grouptrade.selectors import member_ledger
 from marketplace.grouptrade.services import payout_record
 from marketplace.models import Order, OrderLine
 from marketplace.services import fulfilment_set_status, order_cancel

@@ -17,7 +17,7 @@ from marketplace import money
 from marketplace.exceptions import CheckoutError
 from marketplace.grouptrade.exceptions import GroupTradeError
 from marketplace.grouptrade.models import Attribution, Contribution, Payout
-from marketplace.grouptrade.querysets import member_ledger
+from marketplace.grouptrade.selectors import member_ledger
 from marketplace.grouptrade.services import (
     contribution_delete,
     contribution_update,

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from marketplace.exceptions import MarketplaceError
 from marketplace.grouptrade.exceptions import GroupTradeError
 from marketplace.grouptrade.models import Attribution, Contribution, GroupFee, Payout
-from marketplace.grouptrade.querysets import member_ledger
+from marketplace.grouptrade.selectors import member_ledger
 from marketplace.grouptrade.services import (
     contribution_delete,
     contribution_update,

@@ -4,7 +4,7 @@ import pytest
 import sms
 from django.conf import settings
 
-from notifications import phone
+from accounts import phone
 from notifications import sms as sms_channel
 
 
