@@ -47,3 +47,20 @@ class RecordsPermissionPolicy(ScopedModelPermissionPolicy):
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Records that change only through services (payments, ledgers), never by the generic
+    add/edit/delete views; `editable` names the generic actions still allowed."""
+
+    def __init__(self, model, editable=(), **kwargs):
+        super().__init__(model, **kwargs)
+        self.editable = set(editable)
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete") and action not in self.editable:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)

@@ -47,10 +47,16 @@ def display(stored: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def e164(raw: str | None) -> str:
+    """The number as gateways and APIs want it ("+85512345678"); "" when it is not a number."""
+    number = parse(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else ""
+
+
 def tel_uri(stored: str | None) -> str:
     """`tel:` link target (RFC 3966, no spaces)."""
-    number = parse(stored)
-    return f"tel:{phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)}" if number else ""
+    number = e164(stored)
+    return f"tel:{number}" if number else ""
 
 
 @deconstructible

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import health
 from cms import views as cms_views
 from marketplace.payments.views import stripe_webhook
+from notifications.views import telegram_webhook
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("favicon.ico", cms_views.favicon, name="favicon"),
     # Outside the language prefix: Stripe posts here.
     path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
+    # Outside the language prefix: Telegram posts bot updates here.
+    path("notifications/telegram/webhook/", telegram_webhook, name="telegram_webhook"),
 ]
 
 if settings.DEBUG:
@@ -37,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("", include("marketplace.urls")),
     path("", include("marketplace.payments.urls")),
     path("", include("training.urls")),
+    path("", include("notifications.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

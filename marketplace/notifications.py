@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cms.links import absolute_url
 from cms.tasks import send_email
+from notifications import triggers as notification_triggers
 
 from .models import Fulfilment, Inquiry, Order
 
@@ -16,13 +17,15 @@ def _site_url(path: str) -> str:
 
 
 def group_emails(group_id: int) -> list[str]:
-    """Addresses of the group's active members who have an account with an email."""
+    """Addresses of the group's active members who have an account with an email (and did not
+    ask for no messages, notifications.Contact)."""
     from networks.models import Membership
 
     return sorted(
         set(
             Membership.objects.filter(group_id=group_id, left__isnull=True, member__user__isnull=False)
             .exclude(member__user__email="")
+            .exclude(member__user__notification_contact__preference="none")
             .values_list("member__user__email", flat=True)
         )
     )
@@ -45,9 +48,13 @@ def order_placed(order_id: int) -> None:
                 body=body,
                 to=[order.buyer_email],
             )
-    with translation.override("km"):
-        for fulfilment in order.fulfilments.all():
-            _notify_group(fulfilment, _("New order %(reference)s") % {"reference": order.reference})
+    # Each producer group, by each person's channel (Telegram, email, SMS): notifications app.
+    notification_triggers.order_placed(order=order)
+
+
+def order_paid(order_id: int) -> None:
+    """An unpaid order was paid: its groups can prepare now (called by the payments' settle step)."""
+    notification_triggers.order_paid(order=_order(order_id))
 
 
 def _notify_group(fulfilment: Fulfilment, subject: str) -> None:
@@ -82,6 +89,10 @@ def order_status_changed(order_id: int) -> None:
 def fulfilment_status_changed(fulfilment_id: int) -> None:
     fulfilment = Fulfilment.objects.select_related("order", "group").get(pk=fulfilment_id)
     order = fulfilment.order
+    if fulfilment.status == Fulfilment.Status.READY:
+        # Ready for pickup: the buyer hears it by her channel (email, SMS or Telegram).
+        notification_triggers.fulfilment_ready(fulfilment=fulfilment)
+        return
     with translation.override(order.language or "km"):
         if order.buyer_email:
             body = render_to_string(
@@ -109,11 +120,6 @@ def inquiry_created(inquiry_id: int) -> None:
 
 
 def inquiry_answered(inquiry_id: int) -> None:
+    # The trader hears it by her channel: email when she gave one, else SMS (notifications app).
     inquiry = Inquiry.objects.select_related("group", "product").get(pk=inquiry_id)
-    if not inquiry.email:
-        return
-    with translation.override("km"):
-        body = render_to_string("marketplace/email/inquiry_reply.txt", {"inquiry": inquiry})
-        send_email.enqueue(
-            subject=_("%(group)s replied to your inquiry") % {"group": inquiry.group}, body=body, to=[inquiry.email]
-        )
+    notification_triggers.inquiry_answered(inquiry=inquiry)

@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from cms.codes import readable_code
 
 from . import money, notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
+from .grouptrade import services as grouptrade
 from .models import Fulfilment, Inquiry, Order, OrderLine, Product
 from .payments.methods import PAID_ON_HANDOVER
 
@@ -198,13 +198,17 @@ def order_place(
                     quantity=quantity,
                     line_total=line_total,
                 )
-                Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity)
+                # Exact Decimal under the row lock (SQLite does F() arithmetic in floating point).
+                product.stock -= quantity
+                Product.objects.filter(pk=product.pk).update(stock=product.stock)
                 line_totals.append(line_total)
             fulfilment.subtotal = money.order_total(line_totals, order.currency)
             fulfilment.save(update_fields=["subtotal"])
             subtotals.append(fulfilment.subtotal)
         order.total = money.order_total(subtotals, order.currency)
         order.save(update_fields=["total"])
+        # Group trade: attribute pooled lots' lines to contributions (FIFO), under the same locks.
+        grouptrade.attribute_order(order=order)
         page_cache.purge_products([product.pk for product in products], {product.category_id for product in products})
         transaction.on_commit(lambda: notifications.order_placed(order.pk))
     return order
@@ -216,9 +220,14 @@ def _release_stock(order: Order) -> None:
     for product_id, quantity in order.lines.values_list("product_id", "quantity"):
         quantities[product_id] += quantity
     # Same lock order as order_place.
-    list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", flat=True))
+    stocks = dict(
+        Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", "stock")
+    )
     for product_id in sorted(quantities):
-        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantities[product_id])
+        # Exact Decimal under the row lock (SQLite does F() arithmetic in floating point).
+        Product.objects.filter(pk=product_id).update(stock=stocks[product_id] + quantities[product_id])
+    # Group trade: give pooled lots' attributions back to their contributions.
+    grouptrade.release_order(order=order)
     page_cache.purge_products(
         quantities, Product.objects.filter(pk__in=quantities).values_list("category_id", flat=True)
     )
@@ -304,6 +313,8 @@ def product_set_stock(*, product: Product, stock: Decimal) -> Product:
         raise MarketplaceError(_("This unit is sold whole: enter a whole number."))
     with transaction.atomic():
         locked = Product.objects.select_for_update().get(pk=product.pk)
+        if hasattr(locked, "pooled_lot"):  # group trade: a lot's stock is its contributions
+            raise MarketplaceError(_("This product is a pooled lot: its stock is what members bring."))
         locked.stock = stock
         locked.save(update_fields=["stock", "updated_at"])
     return locked

@@ -31,7 +31,15 @@ def channels() -> list[NotificationChannel]:
 
 
 def notify_promoted(enrolment, manage_url: str = "") -> int:
-    """Tell someone their waiting-list place became a seat. Returns how many channels reached them."""
+    """Tell someone their waiting-list place became a seat. Returns how many channels reached them.
+
+    By default through the notifications app (Telegram, email or SMS, by her preference, in the
+    language she enrolled in); a project that sets TRAINING_NOTIFICATION_CHANNELS keeps its own
+    channel classes."""
+    if not hasattr(settings, "TRAINING_NOTIFICATION_CHANNELS"):
+        from notifications import triggers
+
+        return int(triggers.waitlist_promoted(enrolment=enrolment, url=manage_url))
     with translation.override(enrolment.language or "km"):
         subject = _("You have a place: %(course)s") % {"course": enrolment.session.course.localized.title}
         body = _(

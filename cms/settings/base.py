@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "networks",
     "marketplace",
     "marketplace.payments",
+    "marketplace.grouptrade",
     "training",
+    "notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -310,3 +312,18 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = ["'none'"]
 # The admin loads no avatar from Gravatar (staff email hashes would leave the site).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# --- Notifications (notifications/; docs/notifications.md) -----------------------------------
+# Telegram bot: messages through the Bot API; TELEGRAM_API_BASE points at a local double in
+# tests and the demo (manage.py notification_doubles). Without a token the channel is off.
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_API_BASE = os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org")
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+TELEGRAM_BOT_USERNAME = os.environ.get("TELEGRAM_BOT_USERNAME", "")
+# SMS through django-sms: the console backend prints messages; the gateway backend
+# (notifications.sms.GatewaySmsBackend) posts them to SMS_GATEWAY_URL.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "sms.backends.console.SmsBackend")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "Sahakum")
+# --- end Notifications ---------------------------------------------------------------------

@@ -57,10 +57,15 @@ def _order_settled(order: Order, now) -> None:
     status and gains a paid time."""
     if amount_due(order) > 0:
         return
+    was_unpaid = order.status == Order.Status.PENDING_PAYMENT
     if order.status in (Order.Status.PENDING_PAYMENT, Order.Status.CONFIRMED):
         order.set_status(Order.Status.PAID)
     order.paid_at = order.paid_at or now
     order.save(update_fields=["status", "paid_at", "updated_at"])
+    if was_unpaid:  # the groups were told to wait for payment: now they can prepare
+        from marketplace import notifications as order_notifications
+
+        transaction.on_commit(lambda: order_notifications.order_paid(order.pk))
     # Close any other open attempt (a second card try, an old QR) so it cannot be paid twice.
     for other in order.payments.open():
         other.mark_cancelled()

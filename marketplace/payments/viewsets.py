@@ -11,7 +11,6 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from marketplace.models import Order
 
@@ -21,23 +20,6 @@ from .forms import MarkPaidForm, RefundForm
 from .models import Payment, WebhookEvent
 from .permissions import can_mark_paid, can_refund
 from .views import record_payment_from_form
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Payment records change only through services (refund, record payment), never by the
-    generic add/edit/delete views; `editable` names the generic actions still allowed."""
-
-    def __init__(self, model, editable=(), **kwargs):
-        super().__init__(model, **kwargs)
-        self.editable = set(editable)
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete") and action not in self.editable:
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
 
 
 class PaymentIndexView(generic.IndexView):

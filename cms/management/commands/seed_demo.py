@@ -8,7 +8,7 @@ from accounts.demo import seed_accounts
 from cms.demo import seed_pages
 
 # Each app that has demo data provides `<app>.demo.seed(*, users, pages, log)`.
-APP_SEEDERS = ["networks.demo", "marketplace.demo", "marketplace.payments.demo", "training.demo"]
+APP_SEEDERS = ["networks.demo", "marketplace.demo", "marketplace.payments.demo", "training.demo", "notifications.demo"]
 
 
 class Command(BaseCommand):
