@@ -87,6 +87,15 @@ def stripe_double():
     return shared_stripe_double()
 
 
+@pytest.fixture
+def localstripe(stripe_double, stripe_settings):
+    """The Stripe double, with the settings pointing at it and no webhooks left from earlier tests."""
+    stripe_double.forget_webhooks()
+    stripe_settings.STRIPE_API_BASE = stripe_double.url
+    stripe_settings.STRIPE_JS_URL = stripe_double.js_url
+    return stripe_double
+
+
 def card_pay(order, token):
     """The card form's server side, through the provider registry as the view calls it."""
     from marketplace.payments.providers import get_provider

@@ -19,14 +19,6 @@ from tests.payments.test_stripe_localstripe import THREE_D_SECURE, VISA, authent
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def localstripe(stripe_double, stripe_settings):
-    stripe_double.forget_webhooks()
-    stripe_settings.STRIPE_API_BASE = stripe_double.url
-    stripe_settings.STRIPE_JS_URL = stripe_double.js_url
-    return stripe_double
-
-
 def test_authenticated_earlier_attempt_is_settled_not_charged_again(localstripe, make_order):
     """3-D Secure completed at Stripe, the return page never loaded, the buyer pays again with
     another card: the earlier attempt is read from Stripe first and settles the order; no

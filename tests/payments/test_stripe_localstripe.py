@@ -18,14 +18,6 @@ from tests.payments.conftest import WEBHOOK_SECRET, card_pay, card_token, intent
 VISA, THREE_D_SECURE, DECLINED = "4242424242424242", "4000002500003155", "4000000000000341"
 
 
-@pytest.fixture
-def localstripe(stripe_double, stripe_settings):
-    stripe_double.forget_webhooks()
-    stripe_settings.STRIPE_API_BASE = stripe_double.url
-    stripe_settings.STRIPE_JS_URL = stripe_double.js_url
-    return stripe_double
-
-
 def authenticate(double, client_secret, success=True):
     """What confirmCardPayment's 3-D Secure dialog does in the browser."""
     intent = client_secret.split("_secret_")[0]
