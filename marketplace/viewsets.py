@@ -137,6 +137,20 @@ class OrderIndexView(ScopedIndexView):
         return buttons
 
 
+# The order's own details, in the order the export and the inspect view show them.
+ORDER_DETAIL_FIELDS = [
+    "buyer_name",
+    "buyer_phone",
+    "buyer_email",
+    "delivery_method",
+    "delivery_address",
+    "payment_method",
+    "currency",
+    "total",
+    "paid_at",
+]
+
+
 class OrderViewSet(ScopedModelViewSet):
     model = Order
     icon = "list-ul"
@@ -153,20 +167,7 @@ class OrderViewSet(ScopedModelViewSet):
         "total",
         DateColumn("created_at", label=_("placed")),
     ]
-    list_export = [
-        "reference",
-        "created_at",
-        "status",
-        "buyer_name",
-        "buyer_phone",
-        "buyer_email",
-        "delivery_method",
-        "delivery_address",
-        "payment_method",
-        "currency",
-        "total",
-        "paid_at",
-    ]
+    list_export = ["reference", "created_at", "status", *ORDER_DETAIL_FIELDS]
     export_filename = "orders"
     # Staff may correct the buyer's contact details; status moves only through the actions.
     form_fields = ["buyer_name", "buyer_phone", "buyer_email", "delivery_address"]
@@ -174,15 +175,7 @@ class OrderViewSet(ScopedModelViewSet):
     inspect_view_fields = [
         "reference",
         "status",
-        "buyer_name",
-        "buyer_phone",
-        "buyer_email",
-        "delivery_method",
-        "delivery_address",
-        "payment_method",
-        "currency",
-        "total",
-        "paid_at",
+        *ORDER_DETAIL_FIELDS,
         "expires_at",
         "cancelled_reason",
         "created_at",

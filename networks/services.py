@@ -29,13 +29,17 @@ LOG_IMPORT = "networks.import"
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 10_000
-IMPORT_COLUMNS = [
+# A member's own details, in the order the import, the export and the inspect view list them.
+MEMBER_DETAIL_FIELDS = [
     "name_km",
     "name_latin",
     "gender",
     "date_of_birth",
     "birth_year",
     "phone",
+]
+IMPORT_COLUMNS = [
+    *MEMBER_DETAIL_FIELDS,
     "village_code",
     "guardian_name",
     "consent_date",

@@ -6,13 +6,14 @@ services.py; the ledger (a read) lives in querysets.py."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.fields import actor_field
 
 from .querysets import AttributionQuerySet, ContributionQuerySet
 
@@ -44,14 +45,7 @@ class PooledLot(models.Model):
     group = models.ForeignKey(
         "networks.Group", on_delete=models.PROTECT, related_name="pooled_lots", verbose_name=_("producer group")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = actor_field(_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -82,14 +76,7 @@ class Contribution(models.Model):
     quantity_sold = models.DecimalField(_("quantity sold"), max_digits=12, decimal_places=3, default=ZERO)
     contributed_on = models.DateField(_("date brought"), default=timezone.localdate)
     grade = models.CharField(_("quality grade"), max_length=2, choices=Grade.choices, default=Grade.A)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = actor_field(_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = ContributionQuerySet.as_manager()
@@ -199,9 +186,7 @@ class GroupFee(models.Model):
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
     )
     effective_from = models.DateField(_("effective from"))
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    set_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -252,14 +237,7 @@ class Payout(models.Model):
         related_name="payouts_made",
         verbose_name=_("paid by"),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = actor_field(_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:

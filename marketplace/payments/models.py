@@ -4,12 +4,13 @@ transfers."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from accounts.fields import actor_field
 
 from .exceptions import InvalidPaymentTransition
 from .methods import Method
@@ -69,14 +70,7 @@ class Payment(models.Model):
     khqr_payload = models.TextField(_("KHQR payload"), blank=True)
     khqr_md5 = models.CharField(_("KHQR MD5"), max_length=32, blank=True, db_index=True)
     khqr_expires_at = models.DateTimeField(_("KHQR valid until"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = actor_field(_("recorded by"))
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -164,14 +158,7 @@ class Refund(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("refunded by"),
-    )
+    created_by = actor_field(_("refunded by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

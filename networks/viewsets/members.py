@@ -35,7 +35,15 @@ from ..filters import MemberFilterSet
 from ..forms import AnonymiseForm, MemberImportForm
 from ..models import Member, Membership
 from ..querysets import can_see_protected
-from ..services import LOG_EXPORT, LOG_VIEW, import_template_csv, log_protected_access, member_anonymise, members_import
+from ..services import (
+    LOG_EXPORT,
+    LOG_VIEW,
+    MEMBER_DETAIL_FIELDS,
+    import_template_csv,
+    log_protected_access,
+    member_anonymise,
+    members_import,
+)
 
 
 class MemberForm(WagtailAdminModelForm):
@@ -223,12 +231,7 @@ class MemberViewSet(ScopedModelViewSet):
     ]
     list_export = [
         "id",
-        "name_km",
-        "name_latin",
-        "gender",
-        "date_of_birth",
-        "birth_year",
-        "phone",
+        *MEMBER_DETAIL_FIELDS,
         "village.code",
         "village.name_en",
         "guardian_name",
@@ -239,12 +242,7 @@ class MemberViewSet(ScopedModelViewSet):
     export_headings = {"village.code": "village_code", "village.name_en": "village", "group_names": "groups"}
     export_filename = "members"
     inspect_view_fields = [
-        "name_km",
-        "name_latin",
-        "gender",
-        "date_of_birth",
-        "birth_year",
-        "phone",
+        *MEMBER_DETAIL_FIELDS,
         "village",
         "guardian_name",
         "consent_date",

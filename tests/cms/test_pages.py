@@ -4,16 +4,7 @@ import pytest
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from cms.models import (
-    ContactPage,
-    HomePage,
-    NetworkIndexPage,
-    NetworkPage,
-    NewsIndexPage,
-    NewsPage,
-    SafeHousePage,
-    StandardPage,
-)
+from cms import models as cms
 from marketplace.models import MarketPage
 from training.models import CourseIndexPage
 
@@ -36,30 +27,30 @@ class PageTreeRules(WagtailPageTestCase):
 
     def test_home_page_children(self):
         self.assertAllowedSubpageTypes(
-            HomePage,
+            cms.HomePage,
             {
-                StandardPage,
-                NetworkIndexPage,
-                SafeHousePage,
-                ContactPage,
-                NewsIndexPage,
+                cms.StandardPage,
+                cms.NetworkIndexPage,
+                cms.SafeHousePage,
+                cms.ContactPage,
+                cms.NewsIndexPage,
                 CourseIndexPage,
                 MarketPage,
             },
         )
 
     def test_network_pages_live_under_the_network_index(self):
-        self.assertCanCreateAt(NetworkIndexPage, NetworkPage)
-        self.assertCanNotCreateAt(HomePage, NetworkPage)
-        self.assertCanNotCreateAt(StandardPage, NetworkPage)
+        self.assertCanCreateAt(cms.NetworkIndexPage, cms.NetworkPage)
+        self.assertCanNotCreateAt(cms.HomePage, cms.NetworkPage)
+        self.assertCanNotCreateAt(cms.StandardPage, cms.NetworkPage)
 
     def test_news_pages_live_under_the_news_index(self):
-        self.assertCanCreateAt(NewsIndexPage, NewsPage)
-        self.assertCanNotCreateAt(HomePage, NewsPage)
+        self.assertCanCreateAt(cms.NewsIndexPage, cms.NewsPage)
+        self.assertCanNotCreateAt(cms.HomePage, cms.NewsPage)
 
     def test_leaf_pages_take_no_children(self):
-        self.assertAllowedSubpageTypes(SafeHousePage, {})
-        self.assertAllowedSubpageTypes(ContactPage, {})
+        self.assertAllowedSubpageTypes(cms.SafeHousePage, {})
+        self.assertAllowedSubpageTypes(cms.ContactPage, {})
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@ import hashlib
 import hmac
 import json
 import time
+import urllib.request
 from decimal import Decimal
 
 import pytest
@@ -86,8 +87,53 @@ def stripe_double():
     return shared_stripe_double()
 
 
+@pytest.fixture
+def localstripe(stripe_double, stripe_settings):
+    """The Stripe double, with the settings pointing at it and no webhooks left from earlier tests."""
+    stripe_double.forget_webhooks()
+    stripe_settings.STRIPE_API_BASE = stripe_double.url
+    stripe_settings.STRIPE_JS_URL = stripe_double.js_url
+    return stripe_double
+
+
 def card_pay(order, token):
     """The card form's server side, through the provider registry as the view calls it."""
     from marketplace.payments.providers import get_provider
 
     return get_provider(order.payment_method).pay(order=order, data={"token": token})
+
+
+def stripe_attempt(order, **fields):
+    """A card attempt (a Payment row) for the whole order, as the Stripe provider starts one."""
+    from marketplace.payments.models import Payment
+
+    return Payment.objects.create(order=order, provider="stripe", amount=order.total, currency="USD", **fields)
+
+
+def card_token(double, number) -> str:
+    """What Stripe.js's createToken does in the browser (with the publishable key only)."""
+    data = f"card[number]={number}&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&key=pk_test_sahakum".encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{double.url}/v1/tokens", data=data), timeout=10) as response:
+        return json.load(response)["id"]
+
+
+def intent_at_stripe(double, order, *, number, key_prefix):
+    """Another tab's attempt: a Payment row and its PaymentIntent created straight at Stripe (not
+    yet confirmed). Returns the client, the payment and the intent."""
+    from marketplace.payments.models import Payment
+    from marketplace.payments.providers.stripe import StripeClient
+
+    client = StripeClient.from_settings()
+    payment = stripe_attempt(order)
+    customer, card = client.payment_method_from_token(token=card_token(double, number))
+    intent = client.create_payment_intent(
+        amount=int(order.total * 100),
+        currency="USD",
+        customer=customer,
+        payment_method=card,
+        order_reference=order.reference,
+        idempotency_key=f"{key_prefix}-{payment.pk}",
+    )
+    Payment.objects.filter(pk=payment.pk).update(provider_reference=intent.id)
+    payment.refresh_from_db()
+    return client, payment, intent

@@ -12,19 +12,11 @@ from marketplace.payments import services
 from marketplace.payments.exceptions import PaymentError
 from marketplace.payments.models import Payment, WebhookEvent
 from marketplace.payments.providers import get_provider
-from marketplace.payments.providers.stripe import IntentState, StripeClient, StripeError
-from tests.payments.conftest import card_pay, intent_event
-from tests.payments.test_stripe_localstripe import THREE_D_SECURE, VISA, authenticate, card_token
+from marketplace.payments.providers.stripe import IntentState, StripeError
+from tests.payments.conftest import card_pay, card_token, intent_at_stripe, intent_event, stripe_attempt
+from tests.payments.test_stripe_localstripe import THREE_D_SECURE, VISA, authenticate
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def localstripe(stripe_double, stripe_settings):
-    stripe_double.forget_webhooks()
-    stripe_settings.STRIPE_API_BASE = stripe_double.url
-    stripe_settings.STRIPE_JS_URL = stripe_double.js_url
-    return stripe_double
 
 
 def test_authenticated_earlier_attempt_is_settled_not_charged_again(localstripe, make_order):
@@ -46,11 +38,8 @@ def test_earlier_attempt_stripe_will_not_cancel_stays_open_and_blocks_a_new_char
     """Stripe refuses to cancel an attempt that may still succeed: we do not pretend it is
     cancelled, and no new charge starts."""
     order = make_order(payment_method="stripe", total=Decimal("15.00"))
-    earlier = Payment.objects.create(
-        order=order,
-        provider="stripe",
-        amount=order.total,
-        currency="USD",
+    earlier = stripe_attempt(
+        order,
         provider_reference="pi_stuck",
         status=Payment.Status.REQUIRES_ACTION,
     )
@@ -89,18 +78,7 @@ def test_second_success_on_a_paid_order_is_flagged_and_refunded_and_the_order_st
     order = make_order(payment_method="stripe", total=Decimal("15.00"))
     assert card_pay(order, card_token(localstripe, VISA)).status == "succeeded"
     # The other tab's attempt, created and confirmed straight at Stripe.
-    client = StripeClient.from_settings()
-    duplicate = Payment.objects.create(order=order, provider="stripe", amount=order.total, currency="USD")
-    customer, card = client.payment_method_from_token(token=card_token(localstripe, VISA))
-    intent = client.create_payment_intent(
-        amount=1500,
-        currency="USD",
-        customer=customer,
-        payment_method=card,
-        order_reference=order.reference,
-        idempotency_key=f"test-dup-{duplicate.pk}",
-    )
-    Payment.objects.filter(pk=duplicate.pk).update(provider_reference=intent.id)
+    client, duplicate, intent = intent_at_stripe(localstripe, order, number=VISA, key_prefix="test-dup")
     assert client.confirm_payment_intent(intent.id).status == "succeeded"
     event = intent_event(
         f"evt_dup_{duplicate.pk}",
@@ -177,11 +155,8 @@ def test_without_javascript_the_card_page_has_no_working_pay_button(make_order, 
 
 def test_buyer_changes_the_method_after_a_declined_card(make_order, stripe_settings, client):
     order = make_order(payment_method="stripe")
-    Payment.objects.create(
-        order=order,
-        provider="stripe",
-        amount=order.total,
-        currency="USD",
+    stripe_attempt(
+        order,
         provider_reference="pi_declined",
         status=Payment.Status.FAILED,
         failure_message="Your card was declined.",
@@ -201,11 +176,8 @@ def test_buyer_changes_the_method_after_a_declined_card(make_order, stripe_setti
 
 def test_method_cannot_change_while_a_card_attempt_may_still_succeed(make_order, stripe_settings, monkeypatch):
     order = make_order(payment_method="stripe")
-    Payment.objects.create(
-        order=order,
-        provider="stripe",
-        amount=order.total,
-        currency="USD",
+    stripe_attempt(
+        order,
         provider_reference="pi_open",
         status=Payment.Status.REQUIRES_ACTION,
     )
@@ -220,7 +192,7 @@ def test_a_second_tab_while_the_first_is_paying_gets_no_error_and_no_wrong_retry
     """Two tabs at once: the second finds the first tab's attempt under way; it is told to wait
     (409 with a message), not given a 500; once the order is paid it is sent to the receipt."""
     order = make_order(payment_method="stripe")
-    claim = Payment.objects.create(order=order, provider="stripe", amount=order.total, currency="USD")
+    claim = stripe_attempt(order)
     url = order.token_url("payments:card_pay").replace("/km/", "/en/")
     response = client.post(url, {"token": "tok_visa"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 409 and "under way" in response.json()["message"]
@@ -233,11 +205,8 @@ def test_a_second_tab_while_the_first_is_paying_gets_no_error_and_no_wrong_retry
 
 def test_stripe_errors_are_not_shown_raw_on_khmer_pages(make_order, stripe_settings, client):
     order = make_order(payment_method="stripe")
-    Payment.objects.create(
-        order=order,
-        provider="stripe",
-        amount=order.total,
-        currency="USD",
+    stripe_attempt(
+        order,
         provider_reference="pi_3ds",
         status=Payment.Status.FAILED,
         failure_message="The provided PaymentMethod has failed authentication.",

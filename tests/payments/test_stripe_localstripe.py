@@ -13,24 +13,9 @@ from marketplace.payments import services
 from marketplace.payments.models import Payment, WebhookEvent
 from marketplace.payments.providers import get_provider
 from marketplace.payments.providers.stripe import StripeClient
-from tests.payments.conftest import WEBHOOK_SECRET, card_pay
+from tests.payments.conftest import WEBHOOK_SECRET, card_pay, card_token, intent_at_stripe
 
 VISA, THREE_D_SECURE, DECLINED = "4242424242424242", "4000002500003155", "4000000000000341"
-
-
-@pytest.fixture
-def localstripe(stripe_double, stripe_settings):
-    stripe_double.forget_webhooks()
-    stripe_settings.STRIPE_API_BASE = stripe_double.url
-    stripe_settings.STRIPE_JS_URL = stripe_double.js_url
-    return stripe_double
-
-
-def card_token(double, number) -> str:
-    """What Stripe.js's createToken does in the browser (with the publishable key only)."""
-    data = f"card[number]={number}&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&key=pk_test_sahakum".encode()
-    with urllib.request.urlopen(urllib.request.Request(f"{double.url}/v1/tokens", data=data), timeout=10) as response:
-        return json.load(response)["id"]
 
 
 def authenticate(double, client_secret, success=True):
@@ -140,19 +125,7 @@ def test_localstripe_signed_webhook_marks_the_order_paid(localstripe, make_order
         events=["payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded"],
     )
     order = make_order(payment_method="stripe", total=Decimal("9.75"))
-    client = StripeClient.from_settings()
-    payment = Payment.objects.create(order=order, provider="stripe", amount=order.total, currency="USD")
-    customer, card = client.payment_method_from_token(token=card_token(localstripe, VISA))
-    intent = client.create_payment_intent(
-        amount=975,
-        currency="USD",
-        customer=customer,
-        payment_method=card,
-        order_reference=order.reference,
-        idempotency_key=f"test-{payment.pk}",
-    )
-    Payment.objects.filter(pk=payment.pk).update(provider_reference=intent.id)
-    payment.refresh_from_db()
+    client, payment, intent = intent_at_stripe(localstripe, order, number=VISA, key_prefix="test")
     # Confirmed straight at Stripe: only the webhook can tell our server.
     assert client.confirm_payment_intent(payment.provider_reference).status == "succeeded"
     assert "successfully delivered" in localstripe.wait_for_delivery("payment_intent.succeeded")

@@ -7,6 +7,7 @@ from accounts.roles import ADMINISTRATOR, EDITOR
 from marketplace.payments import services
 from marketplace.payments.models import Payment, PaymentSettings
 from marketplace.payments.providers import after_checkout_url, checkout_choices
+from tests.payments.conftest import stripe_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -111,11 +112,8 @@ def test_order_page_shows_pay_now_then_the_receipt(make_order, make_user, client
 
 def test_card_return_reports_a_failed_attempt(make_order, stripe_settings, client):
     order = make_order(payment_method="stripe")
-    Payment.objects.create(
-        order=order,
-        provider="stripe",
-        amount=order.total,
-        currency="USD",
+    stripe_attempt(
+        order,
         provider_reference="pi_x",
         status=Payment.Status.FAILED,
         failure_message="Your card was declined.",

@@ -3,7 +3,7 @@
 from django.test import override_settings
 
 from cms.checks import shared_state_check
-from tests.cms.test_settings import PRODUCTION_ENV, _manage
+from tests.cms.test_settings import PRODUCTION_ENV, _manage, _with_settings
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -26,12 +26,7 @@ def test_system_check_leaves_development_alone():
 
 
 def test_production_with_redis_uses_shared_cache_and_persistent_connections():
-    result = _manage(
-        "shell",
-        "-v",
-        "0",
-        "-c",
-        "from django.conf import settings as s;"
+    result = _with_settings(
         "print(s.CACHES['default']['BACKEND'], s.DATABASES['default']['CONN_MAX_AGE'],"
         " s.DATABASES['default']['CONN_HEALTH_CHECKS'], s.PAGE_CACHE_SECONDS > 0, s.STATELESS_APP_SERVERS)",
         env=PRODUCTION_ENV,
