@@ -93,14 +93,20 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """gunicorn serving the project on 127.0.0.1 with production-like static files."""
+    """gunicorn serving the project with the production settings on 127.0.0.1 (only)."""
 
-    def __init__(self, database_url: str, workers: int = 2):
+    def __init__(
+        self,
+        database_url: str | None = None,
+        workers: int = 2,
+        *,
+        extra_env: dict[str, str] | None = None,
+        collectstatic: bool = True,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {
+        self.env = {
             **os.environ,
-            "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "cms.settings.production",
             "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -111,25 +117,22 @@ class Gunicorn:
             "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
             "DEFAULT_FROM_EMAIL": "Sahakum bench <bench@127.0.0.1>",
             "SAHAKUM_ENV_FILE": "",
+            **({"DATABASE_URL": database_url} if database_url else {}),
+            **(extra_env or {}),
         }
-        subprocess.run(
-            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
-        )
+        if collectstatic:
+            subprocess.run(
+                [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=ROOT,
+                env=self.env,
+                check=True,
+                timeout=300,
+            )
         self.process = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "cms.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-            ],
+            [PYTHON, "-m", "gunicorn", "cms.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+            + ["--workers", str(workers), "--log-level", "warning"],
             cwd=ROOT,
-            env=env,
+            env=self.env,
         )
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -144,7 +147,7 @@ class Gunicorn:
     def stop(self) -> None:
         self.process.terminate()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
 

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import Gunicorn  # noqa: E402  (after the path above)
+
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/sahakum_bench_perf")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -128,9 +130,6 @@ def count_queries(pages: dict[str, str]) -> dict[str, int]:
 
     producer = Member.objects.filter(user__isnull=False, products__isnull=False).select_related("user").first()
     if producer is not None:
-        # force_login's bare request has no client address, which django-axes cannot record
-        # on PostgreSQL; the bench counts queries, not sign-ins.
-        settings.AXES_ENABLED = False
         client.force_login(producer.user)
         client.get("/km/my-shop/")
         with CaptureQueriesContext(connection) as captured:
@@ -139,54 +138,23 @@ def count_queries(pages: dict[str, str]) -> dict[str, int]:
     return result
 
 
-class Server:
-    """gunicorn with the production settings on 127.0.0.1."""
+class Server(Gunicorn):
+    """gunicorn with the production settings on 127.0.0.1, the page cache as asked."""
 
     def __init__(self, page_cache_seconds: int):
-        from bench.harness import free_port
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "0",
-            "REDIS_URL": REDIS_URL,
-            "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
-            "DEFAULT_FROM_EMAIL": "Sahakum bench <bench@127.0.0.1>",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "SAHAKUM_ENV_FILE": "",
-            # 20 buyers share one address here; in production each buyer has her own.
-            "RATELIMIT_WRITES": "",
-            "PAGE_CACHE_SECONDS": str(page_cache_seconds),
-            "DJANGO_DEBUG": "0",
-            "MEDIA_ROOT": MEDIA_ROOT,
-        }
         flush_redis()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "cms.wsgi", "--bind", f"127.0.0.1:{self.port}"]
-            + ["--workers", str(WORKERS), "--log-level", "warning"],
-            cwd=ROOT,
-            env=self.env,
+        super().__init__(
+            workers=WORKERS,
+            collectstatic=False,
+            extra_env={
+                "REDIS_URL": REDIS_URL,
+                "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+                # 20 buyers share one address here; in production each buyer has her own.
+                "RATELIMIT_WRITES": "",
+                "PAGE_CACHE_SECONDS": str(page_cache_seconds),
+                "MEDIA_ROOT": MEDIA_ROOT,
+            },
         )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("gunicorn did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 WRK_RE = {

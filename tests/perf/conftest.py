@@ -14,14 +14,6 @@ def page_cache(settings):
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def no_axes_for_force_login(settings):
-    """force_login's bare request has no client address, which django-axes (brute-force
-    protection, tested in tests/security/) fails to record on PostgreSQL; these tests sign
-    users in only to check what the cache does for them."""
-    settings.AXES_ENABLED = False
-
-
 @pytest.fixture
 def shop(db, make_user):
     return Shop(make_user)
