@@ -27,3 +27,14 @@ def fragment_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a change and its after-commit purges, as a real request would."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run

@@ -13,15 +13,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragment_cache")]
 MARKET = "/en/market/"
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def test_catalog_cards_follow_price_stock_group_and_exchange_rate(site_pages, shop, commit):
     html = Client().get(MARKET).content.decode()
     assert "$1.20" in html and "Group A" in html

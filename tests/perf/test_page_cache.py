@@ -153,17 +153,6 @@ def test_lifetime_zero_turns_the_cache_off(site_pages, settings):
 # --- purges: each change shows on the cached page --------------------------------------------
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change and its after-commit purges, as a real request would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def test_price_change_purges_product_page_catalog_and_home(site_pages, shop, commit):
     paths = [product_path(shop.product_a), MARKET, "/en/"]
     for path in paths:
