@@ -22,7 +22,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-
 def pytest_collection_modifyitems(config, items):
     if os.path.exists(CHROMIUM):
         return
