@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The project's own code for bandit (bench/ and tests/ are not shipped).
-BANDIT_PATHS := accounts cms marketplace networks training scripts manage.py
+BANDIT_PATHS := accounts cms marketplace networks notifications training scripts manage.py
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test demo localstripe serve migrate seed test test-postgres lint audit format messages check bench clean
