@@ -9,28 +9,29 @@ Which file: `$SAHAKUM_ENV_FILE` if set (set it to an empty string to read none),
 /etc/sahakum/sahakum.env when it exists. Variables already in the environment win, so a
 one-off `SOME_VAR=x manage.py …` still overrides the file."""
 
+import io
 import os
+import re
 from pathlib import Path
 
+from dotenv.parser import parse_stream
+
 DEFAULT_ENV_FILE = "/etc/sahakum/sahakum.env"
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def parse_env_file(text: str) -> dict[str, str]:
+    """python-dotenv parses (quotes, `export`, comments); a line it cannot read, a name that is
+    not a shell variable name, or a name without `=` is an error naming the line, so a typo
+    never silently drops a setting."""
     values: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export "):
-            line = line[len("export ") :].lstrip()
-        key, separator, value = line.partition("=")
-        key = key.strip()
-        if not separator or not key.replace("_", "").isalnum() or key[0].isdigit():
-            raise ValueError(f"line {number}: expected KEY=value, got {raw!r}")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in {"'", '"'}:
-            value = value[1:-1]
-        values[key] = value
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.key is None and not binding.error:
+            continue  # blank line or comment
+        if binding.error or binding.value is None or not VARIABLE_NAME.fullmatch(binding.key):
+            original = binding.original
+            raise ValueError(f"line {original.line}: expected KEY=value, got {original.string.rstrip()!r}")
+        values[binding.key] = binding.value
     return values
 
 
