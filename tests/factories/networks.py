@@ -82,6 +82,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
 class GroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Group
+        skip_postgeneration_save = True
 
     network = factory.SubFactory(NetworkFactory)
     name_km = factory.Sequence(lambda n: f"ក្រុម{n}")
