@@ -99,9 +99,7 @@ def pickup_settings(request):
     group = groups[0]
     if request.GET.get("group"):
         group = get_object_or_404(groups, pk=request.GET["group"])
-    point = CollectionPoint.objects.filter(group=group).first() or CollectionPoint(
-        group=group, village=group.village
-    )
+    point = CollectionPoint.objects.filter(group=group).first() or CollectionPoint(group=group, village=group.village)
     form = CollectionPointShopForm(request.POST or None, instance=point)
     formset = PickupSlotFormSet(request.POST or None, instance=point, prefix="slots")
     status = 200

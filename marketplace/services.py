@@ -17,9 +17,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts import phone as phones
-from networks.models import CollectionPoint
 from cms import cache as page_cache
 from cms.codes import readable_code
+from networks.models import CollectionPoint
 
 from . import money, notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
