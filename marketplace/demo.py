@@ -13,7 +13,7 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 
 from networks.geography import skills_center_village
-from networks.models import Group, Member, Membership, Network
+from networks.models import CollectionPoint, Group, Member, Membership, Network
 
 from .models import Category, Inquiry, Order, Product, ProductPhoto
 from .services import CartLine, fulfilment_set_status, order_cancel, order_place
@@ -312,9 +312,9 @@ def _fallback_groups(log) -> None:
                 "level": level,
                 "village": group_village,
                 "commune": commune,
-                "collection_point": point,
             },
         )
+        CollectionPoint.objects.get_or_create(group=group, defaults={"address": point, "village": group_village})
         for number, (name_km, name_latin) in enumerate(names):
             member, _ = Member.objects.get_or_create(
                 name_latin=f"{name_latin} {index + 1}{number}",

@@ -2,6 +2,7 @@
 tamper with (price, product, group) is either not a field at all or checked against the
 database by the service that uses it."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -70,14 +71,45 @@ class CheckoutForm(forms.Form):
     )
     payment_method = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, payment_choices: list[tuple[str, str]] = (), **kwargs):
+    PICKUP_PREFIX = "pickup_"
+
+    def __init__(self, *args, payment_choices: list[tuple[str, str]] = (), pickup_choices=(), **kwargs):
         """`payment_choices`: the methods offered (the view asks marketplace.payments which are
-        configured); the form itself reads nothing from the database."""
+        configured). `pickup_choices`: (group id, group name, [(ISO date, label), ...]) for each
+        group of the cart with pickup days (services.pickup_day_choices); each becomes a
+        required choice when the buyer picks up. The form itself reads nothing from the database."""
         super().__init__(*args, **kwargs)
         choices = list(payment_choices)
         self.fields["payment_method"].choices = choices
         if choices:
             self.fields["payment_method"].initial = choices[0][0]
+        for group_id, group_name, days in pickup_choices:
+            if days:
+                self.fields[f"{self.PICKUP_PREFIX}{group_id}"] = forms.ChoiceField(
+                    label=_("Pickup day at %(group)s") % {"group": group_name},
+                    choices=list(days),
+                    required=False,
+                    widget=forms.RadioSelect,
+                    help_text=_("For pickup only."),
+                )
+        if self.pickup_fields():  # shown after the delivery choice they belong to
+            names = [name for name in self.fields if name not in self.pickup_fields()]
+            at = names.index("delivery_address") + 1
+            self.order_fields(names[:at] + self.pickup_fields() + names[at:])
+
+    def pickup_fields(self) -> list[str]:
+        return [name for name in self.fields if name.startswith(self.PICKUP_PREFIX)]
+
+    def order_place_kwargs(self) -> dict:
+        """What order_place takes from this (valid) form, the pickup days as {group id: date}."""
+        data = {name: self.cleaned_data[name] for name in self.fields if name not in self.pickup_fields()}
+        data["pickup_dates"] = {}
+        if self.cleaned_data["delivery_method"] == Order.DeliveryMethod.PICKUP:
+            data["pickup_dates"] = {
+                int(name.removeprefix(self.PICKUP_PREFIX)): datetime.date.fromisoformat(self.cleaned_data[name])
+                for name in self.pickup_fields()
+            }
+        return data
 
     def clean_buyer_phone(self):
         phone = phones.normalise(self.cleaned_data["buyer_phone"])
@@ -92,6 +124,10 @@ class CheckoutForm(forms.Form):
             and not (cleaned.get("delivery_address") or "").strip()
         ):
             self.add_error("delivery_address", _("Enter the delivery address."))
+        if cleaned.get("delivery_method") == Order.DeliveryMethod.PICKUP:
+            for name in self.pickup_fields():
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Choose the day you will pick up."))
         return cleaned
 
 

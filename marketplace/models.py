@@ -24,6 +24,7 @@ from cms.bilingual import in_language
 from cms.codes import secret_token, token_matches
 from cms.khmer import segment
 from cms.routing import page_view
+from networks.models import format_hours
 
 from .exceptions import InvalidTransition
 from .payments.methods import PAID_ON_HANDOVER, Method
@@ -438,6 +439,13 @@ class Fulfilment(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
     subtotal = models.DecimalField(_("subtotal"), max_digits=12, decimal_places=2, default=ZERO)
+    pickup_on = models.DateField(
+        _("pickup day"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The day the buyer collects this part (pickup orders of a group with pickup slots)."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = FulfilmentQuerySet.as_manager()
@@ -450,6 +458,13 @@ class Fulfilment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.reference} · {self.group}"
+
+    def pickup_hours(self) -> str:
+        """The collection point's hours on this part's pickup day ("07:00–11:00"), or ""."""
+        point = self.group.pickup_point
+        if point is None or self.pickup_on is None:
+            return ""
+        return format_hours(point.hours_on(self.pickup_on))
 
     def can_move_to(self, new_status: str) -> bool:
         return new_status in self.TRANSITIONS.get(self.status, set())

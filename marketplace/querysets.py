@@ -114,7 +114,12 @@ class OrderQuerySet(models.QuerySet):
         Fulfilment = self.model._meta.get_field("fulfilments").related_model
         OrderLine = self.model._meta.get_field("lines").related_model
         return self.prefetch_related(
-            Prefetch("fulfilments", queryset=Fulfilment.objects.select_related("group").order_by("pk")),
+            Prefetch(
+                "fulfilments",
+                queryset=Fulfilment.objects.select_related("group__collection_point")
+                .prefetch_related("group__collection_point__slots")
+                .order_by("pk"),
+            ),
             Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
         )
 

@@ -1,7 +1,10 @@
 """Reads that other apps show (the home page's featured products, site search results): they
 need the market page as well as products, so they sit above the models, not in querysets.py."""
 
-from django.db.models import F
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -46,4 +49,73 @@ def product_search_results(request, segmented_query: str) -> list[dict]:
             "kind": _("Product"),
         }
         for product in products
+    ]
+
+
+# --- Collection-point days (My shop's pickups) ----------------------------------------------
+
+
+def _pickup_fulfilments(group_ids):
+    from .models import Fulfilment, Order
+
+    return Fulfilment.objects.filter(group_id__in=group_ids, pickup_on__isnull=False).exclude(
+        Q(status=Fulfilment.Status.CANCELLED) | Q(order__status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
+    )
+
+
+def upcoming_pickup_days(group_ids, since):
+    """Pickup days from `since` on with orders of these groups: [{pickup_on, orders, to_collect}]
+    (one query)."""
+    from .models import Fulfilment
+
+    return list(
+        _pickup_fulfilments(group_ids)
+        .filter(pickup_on__gte=since)
+        .values("pickup_on")
+        .annotate(orders=Count("pk"), to_collect=Count("pk", filter=~Q(status=Fulfilment.Status.DELIVERED)))
+        .order_by("pickup_on")
+    )
+
+
+@dataclass
+class PickListVillage:
+    village: object  # networks.Village or None
+    fulfilments: list
+
+
+def pick_list(group_ids, day) -> list[PickListVillage]:
+    """The day's pickups of these groups, by village: each order under the village of the
+    producer of its first line (where the coordinator gathers the goods), else of the
+    collection point. Each fulfilment carries `is_paid` and `amount_due` (its own part). A
+    constant number of queries whatever the number of orders."""
+    from .models import OrderLine
+    from .payments.models import Payment
+
+    fulfilments = (
+        _pickup_fulfilments(group_ids)
+        .filter(pickup_on=day)
+        .select_related("order", "group__collection_point__village")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("product__producer__village").order_by("pk")),
+            Prefetch("payments", queryset=Payment.objects.captured(), to_attr="captured_payments"),
+            Prefetch("order__payments", queryset=Payment.objects.captured(), to_attr="order_captured_payments"),
+        )
+        .order_by("order__buyer_name", "pk")
+    )
+    by_village: dict = {}
+    for fulfilment in fulfilments:
+        lines = list(fulfilment.lines.all())
+        producer = lines[0].product.producer if lines else None
+        village = producer.village if producer and producer.village_id else None
+        if village is None and fulfilment.group.pickup_point is not None:
+            village = fulfilment.group.pickup_point.village
+        whole_order_paid = bool(fulfilment.order.paid_at) or any(
+            payment.fulfilment_id is None for payment in fulfilment.order.order_captured_payments
+        )
+        fulfilment.is_paid = whole_order_paid or bool(fulfilment.captured_payments)
+        fulfilment.amount_due = Decimal("0") if fulfilment.is_paid else fulfilment.subtotal
+        by_village.setdefault(village, []).append(fulfilment)
+    return [
+        PickListVillage(village, rows)
+        for village, rows in sorted(by_village.items(), key=lambda item: (item[0] is None, str(item[0] or "")))
     ]

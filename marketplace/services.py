@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts import phone as phones
 from cms import cache as page_cache
 from cms.codes import readable_code
+from networks.models import CollectionPoint
 
 from . import money, notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
@@ -47,6 +48,22 @@ def _as_cart_line(raw) -> CartLine:
         )
     product_id, quantity, *rest = raw
     return CartLine(int(product_id), Decimal(str(quantity)), Decimal(str(rest[0])) if rest and rest[0] else None)
+
+
+# How many pickup days checkout offers per group; order_place accepts only one of these.
+PICKUP_DATES_OFFERED = 4
+
+
+def pickup_day_choices(group_ids: Iterable[int], *, now: datetime.datetime | None = None) -> dict[int, list]:
+    """The next pickup days (networks.PickupDay) of each of these groups (two queries); a group
+    without a collection point or without weekly slots gets [] (pickup by arrangement)."""
+    now = now or timezone.now()
+    points = CollectionPoint.objects.filter(group_id__in=group_ids).prefetch_related("slots")
+    by_group = {point.group_id: point for point in points}
+    return {
+        group_id: by_group[group_id].next_pickup_dates(now, PICKUP_DATES_OFFERED) if group_id in by_group else []
+        for group_id in group_ids
+    }
 
 
 def unpaid_order_ttl() -> datetime.timedelta:
@@ -103,10 +120,15 @@ def order_place(
     delivery_address: str = "",
     payment_method: str,
     buyer=None,
+    pickup_dates: dict | None = None,
 ) -> Order:
     """Validate the cart against the locked products, reserve their stock and create the order
     with one fulfilment per producer group. Raises CheckoutError listing every problem; then
-    nothing is written."""
+    nothing is written.
+
+    `pickup_dates` ({group id: date}): for a pickup order, the day the buyer collects each
+    group's part; required for every group with weekly pickup slots, and it must still be one
+    of the days checkout offers (`pickup_day_choices`). Groups without slots: by arrangement."""
     problems: list[str] = []
     buyer_name = (buyer_name or "").strip()
     if not buyer_name:
@@ -159,10 +181,14 @@ def order_place(
                         "new": money.format_money(product.price),
                     }
                 )
+        now = timezone.now()
+        chosen_days = {}
+        if delivery_method == Order.DeliveryMethod.PICKUP and not problems:
+            chosen_days, pickup_problems = _checked_pickup_days(products, pickup_dates or {}, now)
+            problems.extend(pickup_problems)
         if problems:
             raise CheckoutError(problems)
 
-        now = timezone.now()
         offline = payment_method in PAID_ON_HANDOVER
         order = Order.objects.create(
             reference=_new_reference(),
@@ -183,7 +209,7 @@ def order_place(
             lines_by_group[product.group_id].append(product)
         subtotals: list[Decimal] = []
         for group_id in sorted(lines_by_group):
-            fulfilment = Fulfilment.objects.create(order=order, group_id=group_id)
+            fulfilment = Fulfilment.objects.create(order=order, group_id=group_id, pickup_on=chosen_days.get(group_id))
             line_totals: list[Decimal] = []
             for product in lines_by_group[group_id]:
                 quantity = wanted[product.pk].quantity
@@ -212,6 +238,35 @@ def order_place(
         page_cache.purge_products([product.pk for product in products], {product.category_id for product in products})
         transaction.on_commit(lambda: notifications.order_placed(order.pk))
     return order
+
+
+def _checked_pickup_days(products, pickup_dates: dict, now) -> tuple[dict[int, datetime.date], list[str]]:
+    """Each group's chosen pickup day, checked against its slots now (inside order_place's
+    transaction): missing, past or invented days are problems."""
+    group_ids = sorted({product.group_id for product in products})
+    offered = pickup_day_choices(group_ids, now=now)
+    product_of_group = {product.group_id: product for product in products}
+    chosen: dict[int, datetime.date] = {}
+    problems: list[str] = []
+    for group_id in group_ids:
+        if not offered[group_id]:
+            continue  # no weekly slots: pickup by arrangement, no date
+        day = pickup_dates.get(group_id) or pickup_dates.get(str(group_id))
+        if isinstance(day, str):
+            try:
+                day = datetime.date.fromisoformat(day)
+            except ValueError:
+                day = None
+        if not isinstance(day, datetime.date):
+            problems.append(_("Choose a pickup day for %(group)s.") % {"group": product_of_group[group_id].group})
+        elif day not in {offered_day.date for offered_day in offered[group_id]}:
+            problems.append(
+                _("%(group)s no longer collects on %(date)s. Please choose another pickup day.")
+                % {"group": product_of_group[group_id].group, "date": day.isoformat()}
+            )
+        else:
+            chosen[group_id] = day
+    return chosen, problems
 
 
 def _release_stock(order: Order) -> None:
@@ -345,6 +400,7 @@ __all__ = [
     "order_complete",
     "order_place",
     "orders_expire_unpaid",
+    "pickup_day_choices",
     "product_set_stock",
 ]
 

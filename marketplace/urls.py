@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import shop_views, views
+from . import pickup_views, shop_views, views
 
 app_name = "marketplace"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("my-shop/products/<int:pk>/status/", shop_views.product_status, name="shop_product_status"),
     path("my-shop/orders/", shop_views.fulfilment_list, name="shop_orders"),
     path("my-shop/orders/<int:pk>/", shop_views.fulfilment_update, name="shop_fulfilment"),
+    path("my-shop/pickups/", pickup_views.pickup_days, name="shop_pickups"),
+    path("my-shop/pickups/settings/", pickup_views.pickup_settings, name="shop_pickup_settings"),
+    re_path(r"^my-shop/pickups/(?P<day>\d{4}-\d{2}-\d{2})/$", pickup_views.pickup_day, name="shop_pickup_day"),
+    path("my-shop/pickups/collected/<int:pk>/", pickup_views.pickup_collected, name="shop_pickup_collected"),
     path("my-shop/inquiries/", shop_views.inquiry_list, name="shop_inquiries"),
     path("my-shop/inquiries/<int:pk>/", shop_views.inquiry_answer, name="shop_inquiry"),
 ]

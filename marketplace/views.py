@@ -20,7 +20,7 @@ from .filters import ProductFilter
 from .forms import AddToCartForm, CartUpdateForm, CheckoutForm, InquiryForm
 from .models import MarketPage, Order, Product
 from .payments.providers import after_checkout_url, checkout_choices
-from .services import order_place
+from .services import order_place, pickup_day_choices
 
 PAGE_SIZES = (10, 24, 48, 100)
 DEFAULT_PAGE_SIZE = 24
@@ -193,7 +193,18 @@ def checkout(request, page: MarketPage):
             "buyer_phone": request.user.phone,
             "buyer_email": request.user.email,
         }
-    form = CheckoutForm(request.POST or None, payment_choices=checkout_choices(request), initial=initial)
+    context = _cart_context(cart)
+    group_names = {group.pk: group for group, _items in context["items_by_group"]}
+    pickup_days = pickup_day_choices(sorted(group_names))
+    form = CheckoutForm(
+        request.POST or None,
+        payment_choices=checkout_choices(request),
+        pickup_choices=[
+            (group_id, str(group_names[group_id]), [(day.date.isoformat(), day.label()) for day in days])
+            for group_id, days in pickup_days.items()
+        ],
+        initial=initial,
+    )
     problems: list[str] = []
     status = 200
     if request.method == "POST":
@@ -202,7 +213,7 @@ def checkout(request, page: MarketPage):
                 order = order_place(
                     cart_lines=cart.cart_lines(),
                     buyer=request.user,
-                    **{name: form.cleaned_data[name] for name in form.fields},
+                    **form.order_place_kwargs(),
                 )
             except CheckoutError as error:
                 problems = error.problems
@@ -213,12 +224,17 @@ def checkout(request, page: MarketPage):
                 return redirect(after_checkout_url(order))
         else:
             status = 400
-    context = _cart_context(cart)
     return _render(
         request,
         page,
         "marketplace/checkout.html",
-        {**context, "form": form, "problems": problems, "page_title": _("Checkout")},
+        {
+            **context,
+            "form": form,
+            "problems": problems,
+            "page_title": _("Checkout"),
+            "pickup_by_arrangement": [group_names[group_id] for group_id, days in pickup_days.items() if not days],
+        },
         status,
     )
 

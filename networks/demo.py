@@ -18,7 +18,7 @@ from .geography import (
     SKILLS_CENTER_VILLAGE,
     load_geography,
 )
-from .models import Group, Meeting, Member, Membership, Network, Village
+from .models import CollectionPoint, Group, Meeting, Member, Membership, Network, Village
 from .querysets import years_before
 
 FAMILY_NAMES = [
@@ -170,9 +170,12 @@ class _Seeder:
                     village=plan.village,
                     commune=commune,
                     founded=datetime.date(joined_years[0], 1, 15),
-                    collection_point=plan.collection_point,
                 ),
             )
+            if plan.collection_point:
+                CollectionPoint.objects.get_or_create(
+                    group=group, defaults={"address": plan.collection_point, "village": plan.village}
+                )
             groups.append(group)
             villages = [plan.village] if plan.village else list(commune.villages.all())
             genders = [Member.Gender.FEMALE] * plan.women + [Member.Gender.MALE] * (plan.members - plan.women)

@@ -5,19 +5,24 @@ Personal data lives only on Member. Rules about one record (age, minor, sensitiv
 workflows (import, anonymise) live in services.py; shared reads in querysets.py."""
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 
+from babel.dates import format_date
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, Orderable
 from wagtail.models.audit_log import ModelLogEntryManager
 
+from accounts.phone import normalise as normalise_phone
 from accounts.phone import validate_phone
 from cms.bilingual import in_language
 
@@ -115,20 +120,171 @@ class Group(BilingualNameMixin, models.Model):
     )
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="groups", verbose_name=_("commune"))
     founded = models.DateField(_("founded"), null=True, blank=True)
-    collection_point = models.CharField(
-        _("collection point"), max_length=200, blank=True, help_text=_("Where buyers pick up orders.")
-    )
 
     class Meta:
         ordering = ["network", "name_km"]
         verbose_name = _("group")
         verbose_name_plural = _("groups")
 
+    @property
+    def pickup_point(self):
+        """This group's CollectionPoint, or None when it has none yet."""
+        try:
+            return self.collection_point
+        except ObjectDoesNotExist:
+            return None
+
     def clean(self):
         if self.level == self.Level.VILLAGE and not self.village_id:
             raise ValidationError({"village": _("A village-level group needs a village.")})
         if self.village_id and self.commune_id and self.village.commune_id != self.commune_id:
             raise ValidationError({"village": _("The village is not in the group's commune.")})
+
+
+@dataclass(frozen=True)
+class PickupDay:
+    """One date buyers can collect from a group, with that day's opening hours."""
+
+    date: datetime.date
+    hours: tuple[tuple[datetime.time, datetime.time], ...]
+
+    def label(self) -> str:
+        """ "Saturday 6 December, 07:00–11:00" in the active language (babel: Khmer month and
+        day names)."""
+        return f"{format_pickup_date(self.date)}, {format_hours(self.hours)}"
+
+
+def format_pickup_date(date: datetime.date) -> str:
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return format_date(date, "EEEE d MMMM y", locale="km" if language == "km" else "en")
+
+
+def format_hours(hours) -> str:
+    return ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in hours)
+
+
+class CollectionPoint(ClusterableModel):
+    """Where and when buyers collect a producer group's orders: a village, an address, a phone
+    and weekly pickup slots. The one home of the pickup-day rule (`next_pickup_dates`); the
+    checkout, `order_place`, the confirmation and My shop's pick list all read it."""
+
+    group = models.OneToOneField(
+        Group, on_delete=models.CASCADE, related_name="collection_point", verbose_name=_("group")
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="collection_points",
+        verbose_name=_("village"),
+    )
+    address = models.CharField(
+        _("address"), max_length=200, help_text=_("Where buyers pick up orders, e.g. the village pagoda.")
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Who buyers call about a pickup."),
+    )
+
+    class Meta:
+        ordering = ["group"]
+        verbose_name = _("collection point")
+        verbose_name_plural = _("collection points")
+
+    def __str__(self) -> str:
+        return self.address
+
+    def save(self, *args, **kwargs):
+        self.phone = normalise_phone(self.phone) or self.phone
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def slot_problems(slots) -> list[str]:
+        """Why these weekly slots (objects with weekday, opens, closes) cannot stand together:
+        each closes after it opens, and no two overlap on one day."""
+        problems = []
+        by_day = defaultdict(list)
+        for slot in slots:
+            if slot.opens is None or slot.closes is None or slot.weekday is None:
+                continue
+            if slot.closes <= slot.opens:
+                problems.append(_("A pickup slot must close after it opens."))
+                continue
+            by_day[int(slot.weekday)].append((slot.opens, slot.closes))
+        for weekday, hours in sorted(by_day.items()):
+            hours.sort()
+            for (_opens, closes), (next_opens, _closes) in zip(hours, hours[1:], strict=False):
+                if next_opens < closes:
+                    problems.append(
+                        _("Two pickup slots overlap on %(day)s.") % {"day": PickupSlot.Weekday(weekday).label}
+                    )
+                    break
+        return problems
+
+    def next_pickup_dates(self, from_datetime: datetime.datetime, n: int, slots=None) -> list[PickupDay]:
+        """The next `n` days (in Cambodia's time) on which a slot is open, from `from_datetime`
+        on: today counts only while one of today's slots has not closed yet. No slots: []."""
+        slots = list(self.slots.all()) if slots is None else list(slots)
+        by_day = defaultdict(list)
+        for slot in slots:
+            by_day[slot.weekday].append((slot.opens, slot.closes))
+        if not by_day or n <= 0:
+            return []
+        local = timezone.localtime(from_datetime)
+        days: list[PickupDay] = []
+        day = local.date()
+        while len(days) < n:
+            hours = sorted(by_day.get(day.weekday(), ()))
+            if day == local.date():
+                hours = [(opens, closes) for opens, closes in hours if closes > local.time()]
+            if hours:
+                days.append(PickupDay(day, tuple(hours)))
+            day += datetime.timedelta(days=1)
+        return days
+
+    def is_pickup_date(self, date: datetime.date, from_datetime: datetime.datetime, n: int) -> bool:
+        """Whether `date` is one of the next `n` pickup days (what checkout offers)."""
+        return any(day.date == date for day in self.next_pickup_dates(from_datetime, n))
+
+    def hours_on(self, date: datetime.date) -> list[tuple[datetime.time, datetime.time]]:
+        return sorted((slot.opens, slot.closes) for slot in self.slots.all() if slot.weekday == date.weekday())
+
+
+class PickupSlot(Orderable):
+    """A weekly opening of a collection point: a weekday and its hours (several per week)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    collection_point = ParentalKey(
+        CollectionPoint, on_delete=models.CASCADE, related_name="slots", verbose_name=_("collection point")
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta(Orderable.Meta):
+        ordering = ["weekday", "opens"]
+        verbose_name = _("pickup slot")
+        verbose_name_plural = _("pickup slots")
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        problems = CollectionPoint.slot_problems([self])
+        if problems:
+            raise ValidationError({"closes": problems})
 
 
 class Member(ClusterableModel):

@@ -97,7 +97,7 @@ def fulfilment_ready(*, fulfilment) -> bool:
     order = fulfilment.order
     group = fulfilment.group
     with translation.override(order.language or "km"):
-        place = group.collection_point if order.delivery_method == "pickup" else order.get_delivery_method_display()
+        place = group.pickup_point if order.delivery_method == "pickup" else order.get_delivery_method_display()
         context = {
             "reference": order.reference,
             "group": str(group),

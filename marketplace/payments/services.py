@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.models import Fulfilment, Order
-from marketplace.services import order_cancel
+from marketplace.services import fulfilment_set_status, order_cancel
 
 from . import settle
 from .exceptions import AlreadyPaid, NotAllowed, PaymentError, RefundError
@@ -24,17 +24,20 @@ from .providers import get_provider
 logger = logging.getLogger(__name__)
 
 
-def parts_to_record(*, order: Order, actor) -> list[Fulfilment | None]:
+def parts_to_record(*, order: Order, actor, fulfilment: Fulfilment | None = None) -> list[Fulfilment | None]:
     """What `actor` would record for this order now: for cash paid when the goods change
-    hands, a coordinator records only her own groups' unpaid parts; staff (and every other
-    method) record the whole amount still due (None). Empty when nothing is left."""
+    hands, a coordinator records only her own groups' unpaid parts (only `fulfilment`, when
+    given: the pick list records one group's part); staff (and every other method) record the
+    whole amount still due (None). Empty when nothing is left."""
     if order.status in settle.CLOSED_ORDER_STATUSES or order.paid_at:
         return []
-    if order.payment_method in PAID_ON_HANDOVER and not is_payments_staff(actor):
+    if order.payment_method in PAID_ON_HANDOVER and (fulfilment is not None or not is_payments_staff(actor)):
         return [
-            fulfilment
-            for fulfilment in order.fulfilments.all()
-            if can_mark_paid(actor, order, fulfilment) and not fulfilment.payments.captured().exists()
+            part
+            for part in order.fulfilments.all()
+            if (fulfilment is None or part.pk == fulfilment.pk)
+            and can_mark_paid(actor, order, part)
+            and not part.payments.captured().exists()
         ]
     return [None] if settle.amount_due(order) > 0 else []
 
@@ -44,10 +47,13 @@ def amount_to_record(*, order: Order, actor) -> Decimal:
     return sum((settle.amount_due(order) if part is None else part.subtotal for part in parts), start=Decimal("0"))
 
 
-def payment_mark_paid(*, order: Order, actor, reference: str = "", note: str = "") -> Payment:
+def payment_mark_paid(
+    *, order: Order, actor, reference: str = "", note: str = "", fulfilment: Fulfilment | None = None
+) -> Payment:
     """Staff or a group's coordinator record money received (cash, a transfer, KHQR seen in the
     bank app). A coordinator recording cash records her own group's part only ($18 of a $48
-    order); the order is paid once its parts cover the total. The buyer herself never can."""
+    order); the order is paid once its parts cover the total. The buyer herself never can.
+    `fulfilment`: record that group's part of a cash order only (the pickup pick list)."""
     if not can_mark_paid(actor, order):
         raise NotAllowed(_("You may not record payments for this order."))
     with transaction.atomic():
@@ -55,7 +61,7 @@ def payment_mark_paid(*, order: Order, actor, reference: str = "", note: str = "
         if not get_provider(order.payment_method).manually_confirmed:
             raise NotAllowed(_("Card payments are confirmed by the card processor only."))
         settle.check_payable(order)
-        parts = parts_to_record(order=order, actor=actor)
+        parts = parts_to_record(order=order, actor=actor, fulfilment=fulfilment)
         if not parts:
             raise AlreadyPaid(_("Your part of this order is already paid."))
         if reference and Payment.objects.filter(provider=order.payment_method, provider_reference=reference).exists():
@@ -76,6 +82,28 @@ def payment_mark_paid(*, order: Order, actor, reference: str = "", note: str = "
             settle.settle(order=order, payment=payment, reference=reference if recorded is None else "")
             recorded = recorded or payment
     return recorded
+
+
+def pickup_collected_and_paid(*, fulfilment: Fulfilment, actor) -> Fulfilment:
+    """At the collection point: the buyer took the group's part and paid for it. In one
+    transaction, the group's own part of a cash order is recorded as paid (payment_mark_paid,
+    that part only) and the part is marked delivered (fulfilment_set_status). An order already
+    paid (card, KHQR, or this part before) is only marked collected; doing it twice changes
+    nothing the second time. Who may: `can_mark_paid` for this part."""
+    order = fulfilment.order
+    if not can_mark_paid(actor, order, fulfilment):
+        raise NotAllowed(_("You may not record payments for this order."))
+    with transaction.atomic():
+        order = settle.locked_order(order.pk)
+        if order.payment_method in PAID_ON_HANDOVER and parts_to_record(
+            order=order, actor=actor, fulfilment=fulfilment
+        ):
+            payment_mark_paid(order=order, actor=actor, fulfilment=fulfilment, note=_("Paid at pickup"))
+        part = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
+        for status in (Fulfilment.Status.READY, Fulfilment.Status.DELIVERED):
+            if part.can_move_to(status):
+                part = fulfilment_set_status(fulfilment=part, status=status, actor=actor)
+    return part
 
 
 def payment_method_change(*, order: Order, method: str, request=None) -> Order:

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from django import template
 
+from accounts import phone as phones
 from marketplace import money as money_module
 from marketplace.money import approximate_other, format_money  # noqa: F401 (the names templates and tests use)
+from networks.models import format_pickup_date
 
 register = template.Library()
 
@@ -54,3 +56,21 @@ def unit_label(unit: str) -> str:
 def money_with_equivalent(amount, currency=None, khr_per_usd=None) -> str:
     """Like `price`, with the rate given (emails and tasks have no request)."""
     return money_module.format_price(amount, khr_per_usd, currency)
+
+
+@register.filter
+def phone_display(stored) -> str:
+    """A stored phone as people read it ("012 345 678"), via accounts.phone."""
+    return phones.display(stored)
+
+
+@register.filter
+def phone_tel(stored) -> str:
+    """The `tel:` link of a stored phone (accounts.phone.tel_uri), "" when it is not a number."""
+    return phones.tel_uri(stored)
+
+
+@register.filter
+def pickup_date(date) -> str:
+    """A pickup day in the active language: "Saturday 6 December 2026" / Khmer names."""
+    return format_pickup_date(date) if date else ""

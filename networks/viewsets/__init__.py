@@ -8,6 +8,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from .geography import CommuneViewSet, DistrictViewSet, ProvinceViewSet, VillageChooserViewSet, VillageViewSet
 from .groups import GroupViewSet, MeetingViewSet, NetworkViewSet
 from .members import MemberViewSet
+from .pickups import CollectionPointViewSet
 from .statistics import StatisticsViewSet
 
 
@@ -18,6 +19,7 @@ class NetworksViewSetGroup(ViewSetGroup):
     items = (
         MemberViewSet("networks_member", url_prefix="networks/members"),
         GroupViewSet("networks_group", url_prefix="networks/groups"),
+        CollectionPointViewSet("networks_collectionpoint", url_prefix="networks/collection-points"),
         NetworkViewSet("networks_network", url_prefix="networks/networks"),
         MeetingViewSet("networks_meeting", url_prefix="networks/meetings"),
         StatisticsViewSet(),

@@ -36,7 +36,7 @@ class GroupViewSet(ModelViewSet):
     filterset_class = GroupFilterSet
     list_display = ["name_km", "name_en", "id", "network", "level", "village", "commune"]
     list_export = ["id", "name_km", "name_en", "network", "level", "village.code", "commune.code", "founded"]
-    form_fields = ["network", "name_km", "name_en", "level", "village", "commune", "founded", "collection_point"]
+    form_fields = ["network", "name_km", "name_en", "level", "village", "commune", "founded"]
 
 
 class MeetingIndexView(generic.IndexView):

@@ -9,6 +9,7 @@ demo data of `manage.py seed_demo`; it can also be pointed at a running demo ser
     .venv/bin/python -m tests.e2e.public_pages http://127.0.0.1:8000 /tmp/pages
 """
 
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -152,6 +153,11 @@ def walk(
         yield walker.submit(lang, "My shop: add product (errors)", "main form.form")
         yield walker.goto(lang, "My shop: orders", f"/{lang}/my-shop/orders/")
         yield walker.goto(lang, "My shop: inquiries", f"/{lang}/my-shop/inquiries/")
+        yield walker.goto(lang, "My shop: pickup days", f"/{lang}/my-shop/pickups/")
+        # The pickups demo books its orders on the next Wednesday or Saturday pickup.
+        today = datetime.date.today()
+        day = min(today + datetime.timedelta(days=(weekday - today.weekday()) % 7) for weekday in (2, 5))
+        yield walker.goto(lang, "My shop: pick list", f"/{lang}/my-shop/pickups/{day.isoformat()}/")
 
 
 # Words allowed in Latin script on Khmer pages: names of standards, formats, currencies, banks and

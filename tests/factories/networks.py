@@ -3,7 +3,19 @@ import datetime
 
 import factory
 
-from networks.models import Commune, District, Group, Meeting, Member, Membership, Network, Province, Village
+from networks.models import (
+    CollectionPoint,
+    Commune,
+    District,
+    Group,
+    Meeting,
+    Member,
+    Membership,
+    Network,
+    PickupSlot,
+    Province,
+    Village,
+)
 
 
 def years_ago(years: int, today: datetime.date) -> datetime.date:
@@ -70,6 +82,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
 class GroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Group
+        skip_postgeneration_save = True
 
     network = factory.SubFactory(NetworkFactory)
     name_km = factory.Sequence(lambda n: f"ក្រុម{n}")
@@ -77,7 +90,31 @@ class GroupFactory(factory.django.DjangoModelFactory):
     level = Group.Level.VILLAGE
     village = factory.SubFactory(VillageFactory)
     commune = factory.LazyAttribute(lambda group: group.village.commune)
-    collection_point = "Village pagoda"
+    collection_point = factory.RelatedFactory(
+        "tests.factories.networks.CollectionPointFactory", factory_related_name="group", address="Village pagoda"
+    )
+
+
+class CollectionPointFactory(factory.django.DjangoModelFactory):
+    """A group's collection point; no weekly slots (pickup by arrangement) unless given."""
+
+    class Meta:
+        model = CollectionPoint
+
+    group = factory.SubFactory(GroupFactory, collection_point=None)
+    village = factory.LazyAttribute(lambda point: point.group.village)
+    address = "Village pagoda"
+    phone = "012345678"
+
+
+class PickupSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PickupSlot
+
+    collection_point = factory.SubFactory(CollectionPointFactory)
+    weekday = 5
+    opens = datetime.time(7, 0)
+    closes = datetime.time(11, 0)
 
 
 class MemberFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,14 @@ from accounts.demo import seed_accounts
 from cms.demo import seed_pages
 
 # Each app that has demo data provides `<app>.demo.seed(*, users, pages, log)`.
-APP_SEEDERS = ["networks.demo", "marketplace.demo", "marketplace.payments.demo", "training.demo", "notifications.demo"]
+APP_SEEDERS = [
+    "networks.demo",
+    "marketplace.demo",
+    "marketplace.payments.demo",
+    "marketplace.grouptrade.pickups_demo",
+    "training.demo",
+    "notifications.demo",
+]
 
 
 class Command(BaseCommand):
