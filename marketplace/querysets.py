@@ -5,6 +5,8 @@ Scope rules (used by My shop AND the Wagtail admin, so both agree):
   see their groups' orders and inquiries and edit their own products;
 - a group coordinator (Group coordinator role) whose Member is leader, deputy or treasurer of a
   group acts for every member of that group: all its products too;
+- payouts of a group (group trade) are recorded by a producer or coordinator whose Member is its
+  treasurer or leader (treasurer_group_ids);
 - staff with the model permission see everything (checked by the caller)."""
 
 from django.db import connection, models
@@ -16,6 +18,7 @@ from cms.khmer import khmer_query_words, segment
 from networks.models import Group, Member
 
 COORDINATOR_ROLES = ("leader", "deputy", "treasurer")
+TREASURER_ROLES = ("treasurer", "leader")  # who may record a group's payouts
 # The renditions a catalog card uses (templates/marketplace/includes/product_card.html).
 CARD_RENDITIONS = ("fill-320x240|format-webp", "fill-640x480|format-webp")
 
@@ -53,6 +56,21 @@ def coordinated_group_ids(user) -> set[int]:
             member.memberships.filter(left__isnull=True, role__in=COORDINATOR_ROLES).values_list("group_id", flat=True)
         )
     return user._market_coordinated_ids
+
+
+def treasurer_group_ids(user) -> set[int]:
+    """Groups whose payouts this user may record (group trade): a producer or coordinator whose
+    Member is treasurer or leader of the group."""
+    if not has_role(user, PRODUCER, GROUP_COORDINATOR):
+        return set()
+    member = member_for(user)
+    if member is None:
+        return set()
+    if not hasattr(user, "_market_treasurer_ids"):
+        user._market_treasurer_ids = set(
+            member.memberships.filter(left__isnull=True, role__in=TREASURER_ROLES).values_list("group_id", flat=True)
+        )
+    return user._market_treasurer_ids
 
 
 class ProductQuerySet(models.QuerySet):

@@ -430,6 +430,15 @@ def product_create_draft(*, product: Product, photo=None, user) -> Product:
     return product
 
 
+def pooled_product_create(*, product: Product, photo=None, user):
+    """A coordinator's new product that is a pooled lot from the start: a draft with stock 0
+    and its lot, written together (group trade; its stock is then what members bring)."""
+    with transaction.atomic():
+        product.stock = Decimal("0")
+        product_create_draft(product=product, photo=photo, user=user)
+        return grouptrade.lot_create(product=product, actor=user)
+
+
 def product_update_by_producer(
     *, product: Product, fields: Iterable[str], changed: Iterable[str], photo=None, user
 ) -> bool:

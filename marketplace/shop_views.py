@@ -93,11 +93,17 @@ def _form_scope(user):
     return groups, producers, member, coordinated
 
 
-def _product_form(request, product=None):
+def _product_form(request, product=None, *, pooled=False):
+    """`pooled`: a new pooled lot (group trade): only in a group this user coordinates, and no
+    stock field (a lot's stock is what members bring)."""
     groups, producers, member, coordinated = _form_scope(request.user)
+    if pooled:
+        groups = groups.filter(pk__in=coordinated)
     form = ShopProductForm(
         request.POST or None, request.FILES or None, instance=product, groups=groups, producers=producers
     )
+    if pooled:
+        del form.fields["stock"]
     if request.method == "POST" and form.is_valid():
         chosen_producer = form.cleaned_data["producer"]
         chosen_group = form.cleaned_data["group"]

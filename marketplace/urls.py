@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import pickup_views, shop_views, views
+from . import pickup_views, shop_grouptrade, shop_views, views
 
 app_name = "marketplace"
 
@@ -21,4 +21,23 @@ urlpatterns = [
     path("my-shop/pickups/collected/<int:pk>/", pickup_views.pickup_collected, name="shop_pickup_collected"),
     path("my-shop/inquiries/", shop_views.inquiry_list, name="shop_inquiries"),
     path("my-shop/inquiries/<int:pk>/", shop_views.inquiry_answer, name="shop_inquiry"),
+    # Group trade: pooled lots, contributions, the member ledger, payouts and their slips.
+    path("my-shop/lots/", shop_grouptrade.lot_list, name="shop_lots"),
+    path("my-shop/lots/add/", shop_grouptrade.lot_add, name="shop_lot_add"),
+    path("my-shop/lots/from-product/", shop_grouptrade.lot_from_product, name="shop_lot_from_product"),
+    path("my-shop/lots/<int:pk>/", shop_grouptrade.lot_detail, name="shop_lot"),
+    path(
+        "my-shop/lots/<int:lot_pk>/contributions/<int:pk>/",
+        shop_grouptrade.contribution_edit,
+        name="shop_contribution",
+    ),
+    path(
+        "my-shop/lots/<int:lot_pk>/contributions/<int:pk>/delete/",
+        shop_grouptrade.contribution_remove,
+        name="shop_contribution_delete",
+    ),
+    path("my-shop/ledger/", shop_grouptrade.ledger, name="shop_ledger"),
+    path("my-shop/ledger/<int:group_pk>/fee/", shop_grouptrade.fee_set, name="shop_ledger_fee"),
+    path("my-shop/ledger/<int:group_pk>/payouts/", shop_grouptrade.payout_add, name="shop_payout_add"),
+    path("my-shop/ledger/payouts/<int:pk>/slip/", shop_grouptrade.payout_slip, name="shop_payout_slip"),
 ]

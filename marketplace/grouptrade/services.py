@@ -21,13 +21,13 @@ from .models import Attribution, Contribution, GroupFee, Payout, PooledLot, memb
 from .selectors import member_ledger
 
 
-def _decimal(value, message: str) -> Decimal:
+def _decimal(value, message: str, field: str) -> Decimal:
     try:
         result = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
-        raise GroupTradeError(message)
+        raise GroupTradeError(message, field)
     if not result.is_finite():
-        raise GroupTradeError(message)
+        raise GroupTradeError(message, field)
     return result
 
 
@@ -51,11 +51,13 @@ def lot_create(*, product: Product, actor=None) -> PooledLot:
     with transaction.atomic():
         locked = _lock_product(product.pk)
         if PooledLot.objects.filter(product=locked).exists():
-            raise GroupTradeError(_("This product is already a pooled lot."))
+            raise GroupTradeError(_("This product is already a pooled lot."), "product")
         if locked.stock != 0:
-            raise GroupTradeError(_("Set the product's stock to zero first: a lot's stock is what members bring."))
+            raise GroupTradeError(
+                _("Set the product's stock to zero first: a lot's stock is what members bring."), "product"
+            )
         if locked.order_lines.filter(order__status__in=Order.OPEN_STATUSES).exists():
-            raise GroupTradeError(_("Open orders still hold this product; wait until they are settled."))
+            raise GroupTradeError(_("Open orders still hold this product; wait until they are settled."), "product")
         return PooledLot.objects.create(product=locked, group_id=locked.group_id, created_by=actor)
 
 
@@ -69,9 +71,9 @@ def contribution_add(
     actor=None,
 ) -> Contribution:
     """Record what a member brought; the lot's stock grows by it."""
-    quantity = _decimal(quantity, _("Enter the quantity as a number."))
+    quantity = _decimal(quantity, _("Enter the quantity as a number."), "quantity")
     if grade not in Contribution.Grade.values:
-        raise GroupTradeError(_("Choose a quality grade."))
+        raise GroupTradeError(_("Choose a quality grade."), "grade")
     with transaction.atomic():
         product = _lock_product(lot.product_id)
         lot = PooledLot.objects.select_related("product").get(pk=lot.pk)
@@ -84,9 +86,11 @@ def contribution_add(
             contributed_on=contributed_on or timezone.localdate(),
             recorded_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        problem = problem or contribution.quantity_problem(quantity)
         if problem:
-            raise GroupTradeError(problem)
+            raise GroupTradeError(problem, "member")
+        problem = contribution.quantity_problem(quantity)
+        if problem:
+            raise GroupTradeError(problem, "quantity")
         contribution.save()
         _set_stock(product, product.stock + quantity)
     return contribution
@@ -99,17 +103,17 @@ def contribution_update(*, contribution: Contribution, quantity=None, grade: str
         locked = Contribution.objects.select_for_update().select_related("lot__product").get(pk=contribution.pk)
         fields = []
         if quantity is not None:
-            quantity = _decimal(quantity, _("Enter the quantity as a number."))
+            quantity = _decimal(quantity, _("Enter the quantity as a number."), "quantity")
             problem = locked.quantity_problem(quantity)
             if problem:
-                raise GroupTradeError(problem)
+                raise GroupTradeError(problem, "quantity")
             delta = quantity - locked.quantity
             locked.quantity = quantity
             fields.append("quantity")
             _set_stock(product, product.stock + delta)
         if grade is not None:
             if grade not in Contribution.Grade.values:
-                raise GroupTradeError(_("Choose a quality grade."))
+                raise GroupTradeError(_("Choose a quality grade."), "grade")
             locked.grade = grade
             fields.append("grade")
         if fields:
@@ -215,13 +219,13 @@ def release_order(*, order: Order) -> int:
 
 def group_fee_set(*, group, percent, effective_from: datetime.date, actor=None) -> GroupFee:
     """A new fee rate from a date on. Never back-dated: a sale keeps the rate of its day."""
-    percent = _decimal(percent, _("Enter the fee as a number."))
+    percent = _decimal(percent, _("Enter the fee as a number."), "percent")
     if not 0 <= percent <= 100:
-        raise GroupTradeError(_("The fee must be between 0 and 100 %."))
+        raise GroupTradeError(_("The fee must be between 0 and 100 %."), "percent")
     if percent != percent.quantize(Decimal("0.01")):
-        raise GroupTradeError(_("Enter the fee with at most two decimals."))
+        raise GroupTradeError(_("Enter the fee with at most two decimals."), "percent")
     if effective_from < timezone.localdate():
-        raise GroupTradeError(_("A fee cannot start in the past."))
+        raise GroupTradeError(_("A fee cannot start in the past."), "effective_from")
     with transaction.atomic():
         fee, _created = GroupFee.objects.update_or_create(
             group=group,
@@ -249,28 +253,29 @@ def payout_record(
     from networks.models import Member
 
     currency = (currency or money.market_currency()).upper()
-    amount = _decimal(amount, _("Enter the amount as a number."))
+    amount = _decimal(amount, _("Enter the amount as a number."), "amount")
     if amount <= 0:
-        raise GroupTradeError(_("The amount must be more than zero."))
+        raise GroupTradeError(_("The amount must be more than zero."), "amount")
     if amount != money.quantize(amount, currency):
         raise GroupTradeError(
-            _("Enter whole riel.") if currency == "KHR" else _("Enter the amount with at most two decimals.")
+            _("Enter whole riel.") if currency == "KHR" else _("Enter the amount with at most two decimals."), "amount"
         )
     if method not in Payout.Method.values:
-        raise GroupTradeError(_("Choose cash or transfer."))
+        raise GroupTradeError(_("Choose cash or transfer."), "method")
     paid_on = paid_on or timezone.localdate()
     if paid_on > timezone.localdate():
-        raise GroupTradeError(_("The payout date cannot be in the future."))
+        raise GroupTradeError(_("The payout date cannot be in the future."), "paid_on")
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
         if locked.is_minor:
-            raise GroupTradeError(minor_message())
+            raise GroupTradeError(minor_message(), "member")
         row = member_ledger(group.pk, currency=currency, member_ids=[locked.pk]).get(locked.pk)
         owed = row.owed if row else Decimal("0")
         if amount > owed:
             raise GroupTradeError(
                 _("%(member)s is owed %(owed)s: a payout cannot be more than that.")
-                % {"member": locked, "owed": money.format_money(owed, currency)}
+                % {"member": locked, "owed": money.format_money(owed, currency)},
+                "amount",
             )
         return Payout.objects.create(
             member=locked,

@@ -1,6 +1,7 @@
 """Walk every public page type (and each public form's error state) in Chromium, the way a
 visitor does: catalog → product → cart → checkout → order → KHQR / bank transfer, course →
-enrol → enrolment, contact, sign-in, search, verify, 403, 404, and My shop signed in.
+enrol → enrolment, contact, sign-in, search, verify, 403, 404, and My shop signed in (as the
+producer, then as the coordinator for the group-trade screens).
 
 `walk()` yields one `Visit` per page state with the HTML the server sent (for the Nu checker)
 while the browser page still shows it (for axe-core and the Latin-script check). It needs the
@@ -9,7 +10,6 @@ demo data of `manage.py seed_demo`; it can also be pointed at a running demo ser
     .venv/bin/python -m tests.e2e.public_pages http://127.0.0.1:8000 /tmp/pages
 """
 
-import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -154,10 +154,32 @@ def walk(
         yield walker.goto(lang, "My shop: orders", f"/{lang}/my-shop/orders/")
         yield walker.goto(lang, "My shop: inquiries", f"/{lang}/my-shop/inquiries/")
         yield walker.goto(lang, "My shop: pickup days", f"/{lang}/my-shop/pickups/")
-        # The pickups demo books its orders on the next Wednesday or Saturday pickup.
-        today = datetime.date.today()
-        day = min(today + datetime.timedelta(days=(weekday - today.weekday()) % 7) for weekday in (2, 5))
-        yield walker.goto(lang, "My shop: pick list", f"/{lang}/my-shop/pickups/{day.isoformat()}/")
+        # The pickups demo books orders on the group's next pickup day: follow its link.
+        if page.locator("main a[href*='/my-shop/pickups/2']").count():
+            yield walker.goto(lang, "My shop: pick list", walker.first_href("main a[href*='/my-shop/pickups/2']"))
+        # Group trade: a producer sees lots and her own ledger line; the coordinator (leader of the
+        # demo group) manages lots, sets the fee and records payouts.
+        yield walker.goto(lang, "My shop: lots", f"/{lang}/my-shop/lots/")
+        yield walker.goto(lang, "My shop: ledger", f"/{lang}/my-shop/ledger/")
+        page.context.clear_cookies()
+        page.goto(walker.base + f"/{lang}/accounts/sign-in/?next=/{lang}/my-shop/lots/")
+        yield walker.submit(
+            lang,
+            "My shop: lots (coordinator)",
+            "main form",
+            {"#id_username": "coordinator", "#id_password": DEMO_PASSWORD},
+        )
+        if page.locator("main .shop-product h2 a").count():
+            yield walker.goto(lang, "My shop: lot", walker.first_href("main .shop-product h2 a"))
+            yield walker.submit(lang, "My shop: lot (errors)", "main form.form", {"input[name=quantity]": "x"})
+        yield walker.goto(lang, "My shop: new lot", f"/{lang}/my-shop/lots/add/")
+        yield walker.submit(lang, "My shop: new lot (errors)", "main form.form")
+        yield walker.goto(lang, "My shop: ledger (coordinator)", f"/{lang}/my-shop/ledger/")
+        yield walker.submit(
+            lang, "My shop: ledger (fee errors)", "main form[action$='/fee/']", {"input[name$='-percent']": "150"}
+        )
+        if page.locator("main a[href$='/slip/']").count():
+            yield walker.goto(lang, "My shop: payout slip", walker.first_href("main a[href$='/slip/']"))
 
 
 # Words allowed in Latin script on Khmer pages: names of standards, formats, currencies, banks and
