@@ -13,6 +13,7 @@ APP_SEEDERS = [
     "marketplace.demo",
     "marketplace.payments.demo",
     "marketplace.grouptrade.pickups_demo",
+    "marketplace.grouptrade.demo",
     "training.demo",
     "notifications.demo",
 ]
