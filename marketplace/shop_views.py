@@ -24,8 +24,8 @@ from .services import (
     fulfilment_set_status,
     inquiry_reply,
     product_create_draft,
-    product_set_stock,
     product_set_status_by_producer,
+    product_set_stock,
     product_update_by_producer,
 )
 

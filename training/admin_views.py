@@ -68,9 +68,7 @@ def roster(request, pk: int):
                 return redirect(f"{request.path}?day={day_form.cleaned_data['day'].isoformat()}")
             if action in {"complete", "uncomplete"}:
                 enrolment = get_object_or_404(session.enrolments, pk=request.POST.get("enrolment"))
-                services.enrolment_complete(
-                    enrolment=enrolment, completed=action == "complete", actor=request.user
-                )
+                services.enrolment_complete(enrolment=enrolment, completed=action == "complete", actor=request.user)
                 messages.success(request, _("Saved."))
                 return redirect(request.get_full_path())
             raise TrainingError(_("Unknown action."))

@@ -59,7 +59,11 @@ def graduates_selling(course) -> int:
                     session__course__translation_key=course.translation_key,
                 )
             ),
-            Exists(Member._meta.get_field("products").related_model.objects.filter(producer=OuterRef("pk"), status="published")),
+            Exists(
+                Member._meta.get_field("products").related_model.objects.filter(
+                    producer=OuterRef("pk"), status="published"
+                )
+            ),
         )
         .count()
     )

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace import money
-from networks import audit
 from marketplace.exceptions import CheckoutError
 from marketplace.models import Order, OrderLine, Product
+from networks import audit
 
 from .exceptions import GroupTradeError
 from .models import Attribution, Contribution, GroupFee, Payout, PooledLot, member_problem, minor_message

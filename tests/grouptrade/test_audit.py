@@ -11,6 +11,7 @@ from wagtail.admin.utils import get_user_display_name
 from wagtail.models import ModelLogEntry
 
 from accounts import roles
+from marketplace.grouptrade.exceptions import GroupTradeError
 from marketplace.grouptrade.services import contribution_add, contribution_delete, contribution_update, group_fee_set
 from marketplace.models import Product
 from networks import audit
@@ -99,13 +100,15 @@ def test_a_members_own_action_is_logged_as_herself(client, shop):
 
 def test_a_refused_write_logs_nothing(shop):
     lot = pooled_lot(group=shop.group_a)
-    with pytest.raises(Exception):
+    with pytest.raises(GroupTradeError):
         contribution_add(lot=lot, member=shop.producer_b, quantity=Decimal("5"), actor=shop.coordinator_user)
     assert entries(shop.producer_b) == []
 
 
 def test_a_fee_is_logged_in_the_groups_history(shop):
-    group_fee_set(group=shop.group_a, percent=Decimal("5"), effective_from=timezone.localdate(), actor=shop.coordinator_user)
+    group_fee_set(
+        group=shop.group_a, percent=Decimal("5"), effective_from=timezone.localdate(), actor=shop.coordinator_user
+    )
     [entry] = ModelLogEntry.objects.for_instance(shop.group_a).filter(action=audit.FEE_SET)
     assert entry.user == shop.coordinator_user
 
@@ -140,9 +143,10 @@ def test_only_users_who_may_see_her_read_her_history(client, shop, officer, make
     client.force_login(officer)
     response = history(client, survivor)
     assert response.status_code in {302, 404}
-    assert "Recorded a contribution" not in client.get(
-        reverse("wagtailadmin_reports:site_history"), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    assert (
+        "Recorded a contribution"
+        not in client.get(reverse("wagtailadmin_reports:site_history"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
     client.force_login(make_user(roles.SAFEGUARDING_OFFICER, is_staff=True))
     response = history(client, survivor)
     assert response.status_code == 200 and "Recorded a contribution" in response.content.decode()

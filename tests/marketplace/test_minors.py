@@ -139,7 +139,11 @@ def test_product_model_and_service_refuse_a_minor_producer(shop, minor):
 
 def test_the_shop_form_class_lists_adults_only(shop, minor):
     producers = Member.objects.filter(memberships__group=shop.group_a)
-    form = ShopProductForm(data=product_data(shop, producer=minor.pk), groups=shop.group_a.__class__.objects.filter(pk=shop.group_a.pk), producers=producers)
+    form = ShopProductForm(
+        data=product_data(shop, producer=minor.pk),
+        groups=shop.group_a.__class__.objects.filter(pk=shop.group_a.pk),
+        producers=producers,
+    )
     assert not form.is_valid() and MESSAGE in form.errors["producer"][0]
 
 
