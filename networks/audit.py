@@ -22,6 +22,7 @@ PAYOUT = "member.payout"
 FEE_SET = "member.fee_set"
 ENROLMENT_LINK = "member.enrolment_link"
 ENROLMENT_COMPLETE = "member.enrolment_complete"
+ENROLMENT_UNCOMPLETE = "member.enrolment_uncomplete"
 ENROLMENT_WITHDRAW = "member.enrolment_withdraw"
 
 # action: (label, message with %(object)s, the thing acted on)
@@ -37,6 +38,7 @@ ACTIONS = {
     FEE_SET: (_("Group fee set"), _("Set the group fee: %(object)s")),
     ENROLMENT_LINK: (_("Enrolment linked"), _("Linked an enrolment to this member: %(object)s")),
     ENROLMENT_COMPLETE: (_("Course completion recorded"), _("Recorded the course completion: %(object)s")),
+    ENROLMENT_UNCOMPLETE: (_("Course completion removed"), _("Removed the course completion: %(object)s")),
     ENROLMENT_WITHDRAW: (_("Enrolment withdrawn"), _("Withdrew an enrolment: %(object)s")),
 }
 

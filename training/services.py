@@ -164,10 +164,9 @@ def enrolment_complete(*, enrolment: Enrolment, completed: bool = True, actor=No
     if enrolment.member_id:
         audit.log_for_member(
             member=enrolment.member,
-            action=audit.ENROLMENT_COMPLETE,
+            action=audit.ENROLMENT_COMPLETE if completed else audit.ENROLMENT_UNCOMPLETE,
             actor=actor,
             obj=enrolment.session,
-            data={"completed": completed},
         )
     return enrolment
 

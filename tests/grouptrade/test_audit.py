@@ -125,7 +125,7 @@ def test_enrolment_link_completion_and_withdrawal_are_logged(shop, site_pages, m
     assert [entry.action for entry in logged] == [
         audit.ENROLMENT_LINK,
         audit.ENROLMENT_COMPLETE,
-        audit.ENROLMENT_COMPLETE,
+        audit.ENROLMENT_UNCOMPLETE,
         audit.ENROLMENT_WITHDRAW,
     ]
     assert {entry.user for entry in logged} == {trainer}
