@@ -132,6 +132,18 @@ def purge_products(product_ids: Iterable[int], category_ids: Iterable[int] = ())
     )
 
 
+def purge_member_products(member_ids: Iterable[int | None]) -> None:
+    """Something shown on every product of these registry members changed (the trained badge)."""
+    member_ids = {pk for pk in member_ids if pk}
+    if not member_ids:
+        return
+    from marketplace.models import Product
+
+    rows = list(Product.objects.filter(producer_id__in=member_ids).values_list("pk", "category_id"))
+    if rows:
+        purge_products([pk for pk, _category in rows], [category for _pk, category in rows])
+
+
 def purge_course(translation_key) -> None:
     """A session's seats or status changed, or an enrolment moved them."""
     purge(TAG_SESSIONS, f"course:{translation_key}" if translation_key else "")
@@ -175,7 +187,8 @@ def page_tags(page, context: dict) -> set[str]:
     elif issubclass(specific_class, CourseIndexPage):
         tags.add(TAG_SESSIONS)
     elif issubclass(specific_class, CoursePage):
-        tags.add(f"course:{page.translation_key}")
+        # "N graduates now sell on the market" changes with products and registry records too.
+        tags |= {f"course:{page.translation_key}", TAG_CATALOG, TAG_REGISTRY}
     elif issubclass(specific_class, MarketPage):
         product = context.get("product")
         if product is not None:
@@ -365,8 +378,18 @@ def _on_session_change(sender, instance, **kwargs):
     purge_course(instance.course.translation_key)
 
 
+def _on_enrolment_pre_save(sender, instance, **kwargs):
+    if instance.pk:
+        instance._page_cache_old_member = (
+            sender.objects.filter(pk=instance.pk).values_list("member_id", flat=True).first()
+        )
+
+
 def _on_enrolment_change(sender, instance, **kwargs):
     purge_course(instance.session.course.translation_key)
+    # A completed (or uncompleted, withdrawn, relinked) course changes the "trained" badge on
+    # the member's products: their cards and pages, and the catalog.
+    purge_member_products([instance.member_id, getattr(instance, "_page_cache_old_member", None)])
 
 
 def _on_registry_change(sender, instance, **kwargs):
@@ -409,6 +432,7 @@ def connect_receivers() -> None:
 
     uid = "page_cache"
     pre_save.connect(_on_product_pre_save, sender=Product, dispatch_uid=f"{uid}_product_pre")
+    pre_save.connect(_on_enrolment_pre_save, sender=Enrolment, dispatch_uid=f"{uid}_enrolment_pre")
     for signal in (post_save, post_delete):
         name = signal is post_save and "save" or "delete"
         signal.connect(_on_product_change, sender=Product, dispatch_uid=f"{uid}_product_{name}")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.models import get_all_child_relations
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from networks.forms import AdultMemberChoiceField
 from networks.models import Group, Member
 
 from .permissions import is_market_staff
@@ -27,7 +28,11 @@ class ProductAdminForm(WagtailAdminModelForm):
                 self.fields["group"].queryset = Group.objects.filter(pk__in=groups)
             current_membership["memberships__group_id__in"] = groups
         if "producer" in self.fields:
-            self.fields["producer"].queryset = Member.objects.unprotected().filter(**current_membership).distinct()
+            # Listed: unprotected adults; a minor of the scope is refused with the reason.
+            scope = Member.objects.filter(**current_membership).distinct()
+            field = AdultMemberChoiceField.replacing(self.fields["producer"], scope)
+            field.queryset = field.queryset.filter(pk__in=Member.objects.unprotected().values("pk"))
+            self.fields["producer"] = field
 
     def clean_status(self):
         new_status = self.cleaned_data["status"]

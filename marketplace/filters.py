@@ -1,5 +1,5 @@
 """Catalog filters (django-filter): category, producer group, province/district, price range,
-in stock, keyword; and the sort order."""
+in stock, trained producers, keyword; and the sort order."""
 
 import django_filters
 from django import forms
@@ -48,6 +48,12 @@ class ProductFilter(django_filters.FilterSet):
     in_stock = django_filters.BooleanFilter(
         label=_("In stock only"), method="filter_in_stock", widget=forms.CheckboxInput
     )
+    trained = django_filters.BooleanFilter(
+        label=_("Trained producers only"),
+        method="filter_trained",
+        widget=forms.CheckboxInput,
+        help_text=_("Producers who completed a Skills Center course."),
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("created_at", "created_at"), ("price", "price")),
@@ -62,7 +68,7 @@ class ProductFilter(django_filters.FilterSet):
 
     class Meta:
         model = Product
-        fields = ["q", "category", "group", "province", "district", "price_min", "price_max", "in_stock"]
+        fields = ["q", "category", "group", "province", "district", "price_min", "price_max", "in_stock", "trained"]
 
     @property
     def form(self):
@@ -93,6 +99,9 @@ class ProductFilter(django_filters.FilterSet):
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category=value) | Q(category__parent=value)) if value else queryset
+
+    def filter_trained(self, queryset, name, value):
+        return queryset.by_trained_producers() if value else queryset
 
     def filter_in_stock(self, queryset, name, value):
         if value:

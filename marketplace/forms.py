@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import phone as phones
 from cms.uploads import ReencodedImageField
+from networks.forms import AdultMemberChoiceField
 
 from .models import Category, Inquiry, Order, Product
 
@@ -197,7 +198,9 @@ class ShopProductForm(forms.ModelForm):
     def __init__(self, *args, groups, producers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
-        self.fields["producer"].queryset = producers
+        # Adults only; a minor of the group is refused with the reason (networks.forms).
+        self.fields["producer"] = AdultMemberChoiceField.replacing(self.fields["producer"], producers)
+        producers = self.fields["producer"].queryset
         self.fields["category"].queryset = Category.objects.select_related("parent")
         if groups.count() == 1:
             self.fields["group"].initial = groups.first()

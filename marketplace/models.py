@@ -24,7 +24,7 @@ from cms.bilingual import in_language
 from cms.codes import secret_token, token_matches
 from cms.khmer import segment
 from cms.routing import page_view
-from networks.models import format_hours
+from networks.models import format_hours, minor_refusal
 
 from .exceptions import InvalidTransition
 from .payments.methods import PAID_ON_HANDOVER, Method
@@ -270,7 +270,9 @@ class Product(ClusterableModel):
 
     def clean(self):
         errors = {}
-        if self.group_id and self.producer_id:
+        if self.producer_id and self.producer.is_minor:
+            errors["producer"] = minor_refusal()
+        elif self.group_id and self.producer_id:
             if not self.producer.memberships.filter(group_id=self.group_id, left__isnull=True).exists():
                 errors["producer"] = _("The producer is not an active member of this group.")
         if errors:

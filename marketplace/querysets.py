@@ -10,12 +10,16 @@ Scope rules (used by My shop AND the Wagtail admin, so both agree):
 - staff with the model permission see everything (checked by the caller)."""
 
 from django.db import connection, models
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import translation
 from wagtail.images import get_image_model
+from wagtail.models import Page
 
 from accounts.roles import GROUP_COORDINATOR, PRODUCER, has_role
 from cms.khmer import khmer_query_words, segment
 from networks.models import Group, Member
+from networks.querysets import minor_q
 
 COORDINATOR_ROLES = ("leader", "deputy", "treasurer")
 TREASURER_ROLES = ("treasurer", "leader")  # who may record a group's payouts
@@ -73,13 +77,48 @@ def treasurer_group_ids(user) -> set[int]:
     return user._market_treasurer_ids
 
 
+def completed_courses():
+    """Completed Skills Center enrolments of the product's producer (`OuterRef("producer_id")`),
+    latest first; never of a protected member (a minor, or in a sensitive network), whose
+    training is nobody's business on a public card. The enrolment model is reached through the
+    registry's reverse relation, so the marketplace imports nothing from training."""
+    enrolments = Member._meta.get_field("training_enrolments").related_model.objects
+    return (
+        enrolments.filter(member=OuterRef("producer_id"), status="completed")
+        .exclude(minor_q(prefix="member__"))
+        .exclude(member__memberships__group__network__is_sensitive=True)
+        .order_by("-completed_at", "-pk")
+    )
+
+
 class ProductQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status="published")
 
+    def with_training(self):
+        """Annotate `trained_course`: the title of the last course the producer completed, in
+        the reader's language when the course page is translated (else as enrolled), or None.
+        Subqueries of the same SELECT: no query per card."""
+        latest = completed_courses()
+        in_language = Page.objects.filter(
+            translation_key=OuterRef("trained_course_key"),
+            locale__language_code=translation.get_language(),
+            live=True,
+        ).values("title")[:1]
+        return self.annotate(
+            trained_course_key=Subquery(latest.values("session__course__translation_key")[:1])
+        ).annotate(
+            trained_course=Coalesce(Subquery(in_language), Subquery(latest.values("session__course__title")[:1]))
+        )
+
+    def by_trained_producers(self):
+        """Products whose producer completed a Skills Center course (the catalog's filter)."""
+        return self.filter(Exists(completed_courses()))
+
     def for_cards(self):
         """What a catalog card shows, in a constant number of queries: the group, its village
-        and district in one join; the first photo's renditions prefetched."""
+        and district in one join; the producer's training (`with_training`) in the same query;
+        the first photo's renditions prefetched."""
         ProductPhoto = self.model._meta.get_field("photos").related_model
         # Photo and image in one join; their card renditions in one more query.
         renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=CARD_RENDITIONS)
@@ -88,9 +127,11 @@ class ProductQuerySet(models.QuerySet):
             .select_related("image")
             .prefetch_related(Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions"))
         )
-        return self.select_related(
-            "category", "group__village__commune__district", "group__commune__district"
-        ).prefetch_related(Prefetch("photos", queryset=photos))
+        return (
+            self.select_related("category", "group__village__commune__district", "group__commune__district")
+            .prefetch_related(Prefetch("photos", queryset=photos))
+            .with_training()
+        )
 
     def editable_by(self, user):
         """Products this user may change in My shop."""

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from accounts import phone as phones
 from cms import cache as page_cache
 from cms.codes import readable_code
-from networks.models import CollectionPoint
+from networks import audit
+from networks.models import CollectionPoint, minor_refusal
 
 from . import money, notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
@@ -358,9 +359,10 @@ def order_complete(*, order: Order, actor=None) -> Order:
     return locked
 
 
-def product_set_stock(*, product: Product, stock: Decimal) -> Product:
+def product_set_stock(*, product: Product, stock: Decimal, actor=None) -> Product:
     """Set the stock a producer has now, under the same lock checkouts take, so an edit never
-    overwrites a reservation made a moment earlier with a stale figure."""
+    overwrites a reservation made a moment earlier with a stale figure. Logged in the
+    producer's history (networks.audit) when an actor is given."""
     stock = Decimal(stock)
     if stock < 0:
         raise MarketplaceError(_("Stock cannot be negative."))
@@ -372,6 +374,10 @@ def product_set_stock(*, product: Product, stock: Decimal) -> Product:
             raise MarketplaceError(_("This product is a pooled lot: its stock is what members bring."))
         locked.stock = stock
         locked.save(update_fields=["stock", "updated_at"])
+        if actor is not None:
+            audit.log_for_member(
+                member=locked.producer, action=audit.PRODUCT_STOCK, actor=actor, obj=locked, data={"stock": str(stock)}
+            )
     return locked
 
 
@@ -402,6 +408,7 @@ __all__ = [
     "orders_expire_unpaid",
     "pickup_day_choices",
     "product_set_stock",
+    "product_set_status_by_producer",
 ]
 
 
@@ -420,13 +427,23 @@ def _product_photo_add(*, product: Product, upload, user) -> None:
     ProductPhoto.objects.create(product=product, image=image, sort_order=product.photos.count())
 
 
+def _refuse_minor_producer(product: Product) -> None:
+    """A product's producer is never a minor (the model's clean says so to forms; this is the
+    check for every write that does not go through a form)."""
+    if product.producer_id and product.producer.is_minor:
+        raise MarketplaceError(minor_refusal())
+
+
 def product_create_draft(*, product: Product, photo=None, user) -> Product:
-    """A producer's new listing: always a draft, with its phone photo, written together."""
+    """A producer's new listing: always a draft, with its phone photo, written together; logged
+    in the producer's history with who listed it (a coordinator may list for her)."""
+    _refuse_minor_producer(product)
     with transaction.atomic():
         product.status = Product.Status.DRAFT
         product.save()
         if photo:
             _product_photo_add(product=product, upload=photo, user=user)
+        audit.log_for_member(member=product.producer, action=audit.PRODUCT_CREATE, actor=user, obj=product)
     return product
 
 
@@ -443,6 +460,7 @@ def product_update_by_producer(
     *, product: Product, fields: Iterable[str], changed: Iterable[str], photo=None, user
 ) -> bool:
     """Save a producer's edit of `fields`; returns True when it sent the product back to review."""
+    _refuse_minor_producer(product)
     back_to_review = product.status == Product.Status.PUBLISHED and bool(REVIEWED_FIELDS & set(changed) or photo)
     with transaction.atomic():
         if back_to_review:
@@ -450,7 +468,27 @@ def product_update_by_producer(
         product.save(update_fields=[*fields, "status", "search_text", "updated_at"])
         if photo:
             _product_photo_add(product=product, upload=photo, user=user)
+        audit.log_for_member(
+            member=product.producer,
+            action=audit.PRODUCT_EDIT,
+            actor=user,
+            obj=product,
+            data={"changed": sorted(set(changed) - {"photo"}) + (["photo"] if photo else [])},
+        )
     return back_to_review
+
+
+def product_set_status_by_producer(*, product: Product, new_status: str, actor) -> Product:
+    """A producer's (or her coordinator's) button in My shop: Product.PRODUCER_TRANSITIONS
+    decides (InvalidTransition otherwise); logged in the producer's history."""
+    with transaction.atomic():
+        locked = Product.objects.select_for_update().select_related("producer").get(pk=product.pk)
+        locked.set_status(new_status, staff=False)
+        locked.save(update_fields=["status", "published_at", "updated_at"])
+        audit.log_for_member(
+            member=locked.producer, action=audit.PRODUCT_STATUS, actor=actor, obj=locked, data={"status": new_status}
+        )
+    return locked
 
 
 def inquiry_create(*, inquiry: Inquiry, product: Product, user=None) -> Inquiry:

@@ -24,6 +24,7 @@ from .services import (
     fulfilment_set_status,
     inquiry_reply,
     product_create_draft,
+    product_set_status_by_producer,
     product_set_stock,
     product_update_by_producer,
 )
@@ -159,7 +160,7 @@ def product_stock(request, pk):
         messages.error(request, " ".join(form.errors["stock"]))
         return redirect(reverse("marketplace:shop_products") + f"#product-{pk}")
     try:
-        product_set_stock(product=product, stock=form.cleaned_data["stock"])
+        product_set_stock(product=product, stock=form.cleaned_data["stock"], actor=request.user)
     except MarketplaceError as error:
         messages.error(request, str(error))
     else:
@@ -179,11 +180,10 @@ def product_status(request, pk):
     try:
         if new_status is None:
             raise InvalidTransition(product.status, request.POST.get("action", ""))
-        product.set_status(new_status, staff=False)
+        product = product_set_status_by_producer(product=product, new_status=new_status, actor=request.user)
     except InvalidTransition:
         messages.error(request, _("That change is not possible for this product."))
     else:
-        product.save(update_fields=["status", "published_at", "updated_at"])
         messages.success(
             request, _("%(title)s: %(status)s") % {"title": product.title, "status": product.get_status_display()}
         )

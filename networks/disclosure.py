@@ -206,3 +206,19 @@ def public_figures(network: Network) -> dict:
         empty = Figures(label=str(network), key=network)
         return {**_public(empty, {}), "label": empty.label}
     return figures
+
+
+@dataclass
+class SingleFigure:
+    """A public count that is part of no sum: `value` is the number, or "fewer than 5"."""
+
+    value: object
+    shown: bool
+
+
+def single_figure(count: int) -> SingleFigure:
+    """The small-cell rule for a count shown on its own (no sum can give it back): 1–4 becomes
+    "fewer than 5", 0 stays 0. Public pages outside the network pages use this, e.g. "N graduates
+    now sell on the market" on a course page."""
+    state = protect({"count": count}, [])["count"]
+    return SingleFigure(value=display(count, state), shown=state == SHOWN)

@@ -1,7 +1,43 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import minor_refusal
 from .services import IMPORT_MAX_BYTES
+
+
+class AdultMemberChoiceField(forms.ModelChoiceField):
+    """Picks a producer, contributor or payee: lists only the adults of `queryset` (the members
+    this user may act for), and answers a minor of that scope with the clear reason rather than
+    "not a valid choice". Every market form that picks such a member uses it."""
+
+    def __init__(self, queryset, **kwargs):
+        self.scope = queryset
+        super().__init__(queryset.adults(), **kwargs)
+
+    @classmethod
+    def replacing(cls, field: forms.ModelChoiceField, queryset):
+        """The same field (label, help text, widget, required) limited to adults of `queryset`."""
+        return cls(
+            queryset,
+            label=field.label,
+            help_text=field.help_text,
+            required=field.required,
+            widget=field.widget,
+            empty_label=field.empty_label,
+        )
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            key = self.to_field_name or "pk"
+            try:
+                member = self.scope.filter(**{key: value}).first()
+            except (ValueError, TypeError):
+                member = None
+            if member is not None and member.is_minor:
+                raise forms.ValidationError(minor_refusal(), code="minor") from None
+            raise
 
 
 class MemberImportForm(forms.Form):

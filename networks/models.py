@@ -287,6 +287,11 @@ class PickupSlot(Orderable):
             raise ValidationError({"closes": problems})
 
 
+def minor_refusal():
+    """Why a member cannot be picked as a producer, contributor or payee on the market."""
+    return _("A minor (under 18 in the registry) cannot sell on the market, contribute goods or receive payouts.")
+
+
 class Member(ClusterableModel):
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")

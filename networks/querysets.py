@@ -96,6 +96,11 @@ class MemberQuerySet(models.QuerySet):
     def unprotected(self, today: datetime.date | None = None):
         return self.with_protection(today).filter(protected=False)
 
+    def adults(self, today: datetime.date | None = None):
+        """Members 18 or over today (`Member.is_minor` false): the only ones who may be producers,
+        contributors or payees on the market (networks.forms.AdultMemberChoiceField)."""
+        return self.exclude(minor_q(today))
+
     def visible_to(self, user):
         """The members this user may read: none without the view permission; no protected
         member unless safeguarding officer or administrator."""

@@ -3,6 +3,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail import hooks
 
+from . import audit
 from .services import LOG_ANONYMISE, LOG_EXPORT, LOG_IMPORT, LOG_VIEW
 from .viewsets import NetworksViewSetGroup, VillageChooserViewSet
 
@@ -29,6 +30,8 @@ def register_log_actions(actions):
     actions.register_action(LOG_EXPORT, _("Export protected member"), _("Exported a protected member"))
     actions.register_action(LOG_IMPORT, _("Import protected member"), _("Imported a protected member"))
     actions.register_action(LOG_ANONYMISE, _("Anonymise member"), _("Anonymised the member"))
+    # What someone did for a member (listed her goods, recorded a contribution…): networks.audit.
+    audit.register(actions)
 
 
 @hooks.register("sahakum_home_sections")

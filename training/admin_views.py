@@ -68,7 +68,7 @@ def roster(request, pk: int):
                 return redirect(f"{request.path}?day={day_form.cleaned_data['day'].isoformat()}")
             if action in {"complete", "uncomplete"}:
                 enrolment = get_object_or_404(session.enrolments, pk=request.POST.get("enrolment"))
-                services.enrolment_complete(enrolment=enrolment, completed=action == "complete")
+                services.enrolment_complete(enrolment=enrolment, completed=action == "complete", actor=request.user)
                 messages.success(request, _("Saved."))
                 return redirect(request.get_full_path())
             raise TrainingError(_("Unknown action."))
@@ -170,7 +170,7 @@ def member_match(request, pk: int):
     if request.method == "POST":
         member_id = request.POST.get("member")
         member = get_object_or_404(members, pk=member_id) if member_id else None
-        services.enrolment_link_member(enrolment=enrolment, member=member)
+        services.enrolment_link_member(enrolment=enrolment, member=member, actor=request.user)
         messages.success(request, _("Registry link saved."))
         return redirect("training_enrolments:match", pk=enrolment.pk)
     phone_tail = enrolment.phone[1:]

@@ -12,7 +12,7 @@ from wagtail.models import Locale
 
 from cms.demo import _ensure_child, _ensure_translation
 from networks.geography import skills_center_village
-from networks.models import Village
+from networks.models import Member, Village
 
 from . import services
 from .models import Attendance, CoursePage, CourseSession, Enrolment
@@ -248,3 +248,21 @@ def seed(*, users, pages, log) -> None:
         log(
             f"  sessions of {course.title}: {past.start_date} (completed), {upcoming.start_date} ({applicants} enrolled)"
         )
+    _trained_producer(users, trainer, log)
+
+
+def _trained_producer(users, trainer, log) -> None:
+    """The demo producer completed the weaving course: her products carry the "trained" badge
+    (linked through the registry, as a trainer does in the enrolment match screen). Idempotent."""
+    member = Member.objects.filter(user=users.get("producer")).first()
+    if member is None or member.training_enrolments.filter(status=Enrolment.Status.COMPLETED).exists():
+        return
+    enrolment = (
+        Enrolment.objects.filter(status=Enrolment.Status.COMPLETED, member__isnull=True, session__status="completed")
+        .order_by("-session__course__slug", "pk")  # weaving first, then tailoring
+        .filter(session__course__slug__in=["weaving", "tailoring"])
+        .first()
+    )
+    if enrolment is not None:
+        services.enrolment_link_member(enrolment=enrolment, member=member, actor=trainer)
+        log(f"  {member} completed {enrolment.session.course.title}")

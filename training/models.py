@@ -139,6 +139,7 @@ class CoursePage(BasePage):
         context["sessions"] = (
             CourseSession.objects.upcoming().for_course(self).for_listing().order_by("start_date", "pk")
         )
+        context.update(page_context("training.views.course_context", request, self))
         return context
 
 

@@ -1,7 +1,9 @@
 """Training figures for statistics: people enrolled (not withdrawn) by gender, age band and village."""
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+
+from networks.models import Member
 
 from .models import Enrolment, Gender
 
@@ -39,3 +41,29 @@ def training_figures(enrolments=None) -> dict:
             for row in villages
         ],
     }
+
+
+def graduates_selling(course) -> int:
+    """Distinct registry members who completed a session of this course (in any of its
+    languages) and have at least one published product on the market. Never counts a protected
+    member (minor, or member of a sensitive network). Products are reached through the
+    registry's reverse relation: training imports nothing from the marketplace. Shown publicly
+    only through networks.disclosure.single_figure."""
+    return (
+        Member.objects.unprotected()
+        .filter(
+            Exists(
+                Enrolment.objects.filter(
+                    member=OuterRef("pk"),
+                    status=Enrolment.Status.COMPLETED,
+                    session__course__translation_key=course.translation_key,
+                )
+            ),
+            Exists(
+                Member._meta.get_field("products").related_model.objects.filter(
+                    producer=OuterRef("pk"), status="published"
+                )
+            ),
+        )
+        .count()
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import phone as phones
 from cms.links import absolute_url
+from networks import audit
 
 from . import notifications
 from .exceptions import AlreadyEnrolled, EnrolmentClosed, InvalidPhone, NotAClassDay, NotCompleted, NotEnrolled
@@ -89,10 +90,11 @@ def enrolment_create(
     return enrolment
 
 
-def enrolment_withdraw(*, token: str) -> tuple[Enrolment, Enrolment | None]:
+def enrolment_withdraw(*, token: str, actor=None) -> tuple[Enrolment, Enrolment | None]:
     """Withdraw the enrolment with this private token; a freed seat goes to the first person on
     the waiting list, who is notified after commit. Withdrawing twice changes nothing the
-    second time. Returns (enrolment, promoted or None)."""
+    second time. Returns (enrolment, promoted or None). A registry member's withdrawal is
+    logged in her history, with `actor` when someone signed in did it."""
     with transaction.atomic():
         session_id = Enrolment.objects.values_list("session_id", flat=True).get(token=token)
         # Lock order: the session first, then its enrolment rows, as in enrolment_create.
@@ -106,6 +108,10 @@ def enrolment_withdraw(*, token: str) -> tuple[Enrolment, Enrolment | None]:
         enrolment.status = Enrolment.Status.WITHDRAWN
         enrolment.withdrawn_at = timezone.now()
         enrolment.save(update_fields=["status", "withdrawn_at"])
+        if enrolment.member_id:
+            audit.log_for_member(
+                member=enrolment.member, action=audit.ENROLMENT_WITHDRAW, actor=actor, obj=enrolment.session
+            )
         promoted = None
         if freed_seat and session.status not in {"completed", "cancelled"}:
             promoted = session.enrolments.waitlisted().select_for_update().first()
@@ -135,9 +141,10 @@ def attendance_record(*, enrolment: Enrolment, day: datetime.date, present: bool
 
 
 @transaction.atomic
-def enrolment_complete(*, enrolment: Enrolment, completed: bool = True) -> Enrolment:
+def enrolment_complete(*, enrolment: Enrolment, completed: bool = True, actor=None) -> Enrolment:
     """Mark (or unmark) that the person completed the course. Only seat holders complete; a
-    certificate already issued cannot be taken back by unmarking."""
+    certificate already issued cannot be taken back by unmarking. Logged in the registry
+    member's history when the enrolment is linked to one."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if completed:
         if enrolment.status == Enrolment.Status.COMPLETED:
@@ -154,6 +161,13 @@ def enrolment_complete(*, enrolment: Enrolment, completed: bool = True) -> Enrol
         enrolment.status = Enrolment.Status.CONFIRMED
         enrolment.completed_at = None
     enrolment.save(update_fields=["status", "completed_at"])
+    if enrolment.member_id:
+        audit.log_for_member(
+            member=enrolment.member,
+            action=audit.ENROLMENT_COMPLETE if completed else audit.ENROLMENT_UNCOMPLETE,
+            actor=actor,
+            obj=enrolment.session,
+        )
     return enrolment
 
 
@@ -168,7 +182,15 @@ def certificate_issue(*, enrolment: Enrolment, issued_by) -> Certificate:
 
 
 @transaction.atomic
-def enrolment_link_member(*, enrolment: Enrolment, member) -> Enrolment:
+def enrolment_link_member(*, enrolment: Enrolment, member, actor=None) -> Enrolment:
+    """Link (or unlink, member None) an enrolment to a registry member; logged in the history
+    of the member linked (and of the one unlinked)."""
+    previous = enrolment.member if enrolment.member_id and enrolment.member_id != getattr(member, "pk", None) else None
     enrolment.member = member
     enrolment.save(update_fields=["member"])
+    for linked, data in ((member, {"linked": True}), (previous, {"linked": False})):
+        if linked is not None:
+            audit.log_for_member(
+                member=linked, action=audit.ENROLMENT_LINK, actor=actor, obj=enrolment.session, data=data
+            )
     return enrolment

@@ -9,12 +9,14 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 
 from accounts.throttling import limit_writes
+from networks.disclosure import single_figure
 
 from . import calendars, services
 from .exceptions import AlreadyEnrolled, TrainingError
 from .filters import CourseSessionFilter
 from .forms import EnrolmentForm
 from .models import Certificate, CoursePage, CourseSession, Enrolment
+from .selectors import graduates_selling
 
 
 def _live_courses():
@@ -43,6 +45,12 @@ def catalog_context(request, index_page) -> dict:
     for course in courses:
         course.upcoming_sessions = sessions_by_key.get(course.translation_key, [])
     return {"courses": courses, "session_filter": session_filter, "filtering": filtering}
+
+
+def course_context(request, course) -> dict:
+    """A course page's figure "N graduates now sell on the market", a public figure about
+    people: through the registry's disclosure rule (small numbers are not shown)."""
+    return {"graduates_selling": single_figure(graduates_selling(course))}
 
 
 @limit_writes
@@ -112,7 +120,7 @@ def enrolment_withdraw(request, token: str):
     if not Enrolment.objects.filter(token=token).exists():
         raise Http404
     try:
-        enrolment, _promoted = services.enrolment_withdraw(token=token)
+        enrolment, _promoted = services.enrolment_withdraw(token=token, actor=request.user)
     except TrainingError as error:
         messages.error(request, error.message)
         return redirect("training:enrolment", token=token)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from marketplace import money
 from marketplace.exceptions import CheckoutError
 from marketplace.models import Order, OrderLine, Product
+from networks import audit
 
 from .exceptions import GroupTradeError
 from .models import Attribution, Contribution, GroupFee, Payout, PooledLot, member_problem, minor_message
@@ -93,6 +94,7 @@ def contribution_add(
             raise GroupTradeError(problem, "quantity")
         contribution.save()
         _set_stock(product, product.stock + quantity)
+        audit.log_for_member(member=member, action=audit.CONTRIBUTION_ADD, actor=actor, obj=contribution)
     return contribution
 
 
@@ -118,6 +120,9 @@ def contribution_update(*, contribution: Contribution, quantity=None, grade: str
             fields.append("grade")
         if fields:
             locked.save(update_fields=fields)
+            audit.log_for_member(
+                member=locked.member, action=audit.CONTRIBUTION_EDIT, actor=actor, obj=locked, data={"changed": fields}
+            )
     return locked
 
 
@@ -127,6 +132,8 @@ def contribution_delete(*, contribution: Contribution, actor=None) -> None:
         product = _lock_product(contribution.lot.product_id)
         locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
         quantity = locked.quantity
+        # Logged first (the record's id is gone after the delete); a refused delete rolls it back.
+        audit.log_for_member(member=locked.member, action=audit.CONTRIBUTION_DELETE, actor=actor, obj=locked)
         locked.delete()  # the model refuses a sold contribution
         _set_stock(product, product.stock - quantity)
 
@@ -232,6 +239,7 @@ def group_fee_set(*, group, percent, effective_from: datetime.date, actor=None) 
             effective_from=effective_from,
             defaults={"percent": percent, "set_by": actor if actor is not None and actor.is_authenticated else None},
         )
+        audit.log_for_group(group=group, action=audit.FEE_SET, actor=actor, obj=fee)
     return fee
 
 
@@ -277,7 +285,7 @@ def payout_record(
                 % {"member": locked, "owed": money.format_money(owed, currency)},
                 "amount",
             )
-        return Payout.objects.create(
+        payout = Payout.objects.create(
             member=locked,
             group=group,
             amount=amount,
@@ -288,3 +296,5 @@ def payout_record(
             paid_by=paid_by,
             recorded_by=actor if actor is not None and actor.is_authenticated else None,
         )
+        audit.log_for_member(member=locked, action=audit.PAYOUT, actor=actor, obj=payout)
+        return payout

@@ -20,6 +20,12 @@ def test_seed_demo_is_idempotent(settings):
     changed.pop("wagtailcore.PageLogEntry", None)
     assert changed == {}
     assert first["cms.HomePage"] == 2
+    # The demo producer completed a course: her published products carry the trained badge.
+    from marketplace.models import Product
+
+    trained = Product.objects.published().for_cards().filter(producer__user__username="producer")
+    assert trained.exists() and all(product.trained_course for product in trained)
+    assert Product.objects.published().by_trained_producers().exists()
 
 
 @pytest.mark.django_db

@@ -95,6 +95,8 @@ def walk(
         yield walker.goto(lang, "404", f"/{lang}/no-such-page/")
 
         # Marketplace: catalog → product → cart → checkout → order → payment pages.
+        yield walker.goto(lang, "catalog (trained producers)", f"/{lang}/market/?trained=on")
+        yield walker.goto(lang, "product (trained badge)", walker.first_href("main a[href*='/market/p/']"))
         yield walker.goto(lang, "catalog", f"/{lang}/market/")
         product = walker.goto(lang, "product", walker.first_href("main a[href*='/market/p/']"))
         yield product
@@ -123,6 +125,7 @@ def walk(
 
         # Training: catalog → course → enrol (errors) → enrolment; verification.
         yield walker.goto(lang, "course index", f"/{lang}/skills-center/")
+        yield walker.goto(lang, "course (graduates on the market)", f"/{lang}/skills-center/weaving/")
         yield walker.goto(lang, "course", f"/{lang}/skills-center/tailoring/")
         yield walker.goto(lang, "enrol", walker.first_href("main a[href*='/skills-center/enrol/']"))
         yield walker.submit(lang, "enrol (errors)", "main form.form", {"#id_age": "300"})

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _seed(users, site_pages):
     from marketplace import demo as market_demo
-    from marketplace.grouptrade import demo
+    from marketplace import demo_grouptrade as demo
 
     market_demo.seed(users=users, pages=site_pages, log=lambda *args: None)
     demo.seed(users=users, pages=site_pages, log=lambda *args: None)

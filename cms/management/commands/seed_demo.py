@@ -12,8 +12,8 @@ APP_SEEDERS = [
     "networks.demo",
     "marketplace.demo",
     "marketplace.payments.demo",
-    "marketplace.grouptrade.pickups_demo",
-    "marketplace.grouptrade.demo",
+    "marketplace.demo_pickups",
+    "marketplace.demo_grouptrade",
     "training.demo",
     "notifications.demo",
 ]

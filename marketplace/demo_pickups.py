@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from networks.models import CollectionPoint, Group, PickupSlot
 
-from ..models import Fulfilment, Product
-from ..services import CartLine, order_place
+from .models import Fulfilment, Product
+from .services import CartLine, order_place
 
 PRODUCER_NETWORK = "producer-group"
 # Saturday morning and Wednesday afternoon (PickupSlot.Weekday numbers).

@@ -13,11 +13,11 @@ from django.utils import timezone
 from networks.models import Member
 from networks.querysets import minor_q
 
-from ..models import Fulfilment, Order, Product, ProductPhoto
-from ..services import CartLine, fulfilment_set_status, order_cancel, order_place, pooled_product_create
-from . import services
-from .models import GroupFee, Payout, PooledLot
-from .selectors import member_ledger
+from .grouptrade import services
+from .grouptrade.models import GroupFee, Payout, PooledLot
+from .grouptrade.selectors import member_ledger
+from .models import Fulfilment, Order, Product, ProductPhoto
+from .services import CartLine, fulfilment_set_status, order_cancel, order_place, pooled_product_create
 
 LOT_TITLE_EN = "Jasmine rice, group lot (Phka Malis)"
 LOT_TITLE_KM = "អង្ករផ្កាម្លិះ ឡូត៍រួមរបស់ក្រុម"
