@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms import cache as page_cache
 from marketplace import money
 from marketplace.exceptions import CheckoutError
 from marketplace.models import Order, OrderLine, Product
@@ -41,6 +42,8 @@ def _set_stock(product: Product, stock: Decimal) -> None:
     does that arithmetic in floating point, and 1.5 − 1.3 − 0.2 comes out below zero)."""
     product.stock = stock
     Product.objects.filter(pk=product.pk).update(stock=stock)
+    # An update() sends no signal: purge the cached pages that show this stock ourselves.
+    page_cache.purge_products([product.pk], [product.category_id])
 
 
 # --- Lots and contributions -------------------------------------------------------------------
