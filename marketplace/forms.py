@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import phone as phones
 from cms.uploads import ReencodedImageField
-
 from networks.models import Commune, Group
 
 from . import money

@@ -633,6 +633,9 @@ class Quote(models.Model):
             self.access_token = secret_token()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return self.token_url()
+
     @property
     def subject(self) -> str:
         """What is asked for: the product, else the category."""
@@ -641,9 +644,6 @@ class Quote(models.Model):
         if self.category_id:
             return self.category.name
         return str(self.group)
-
-    def get_absolute_url(self) -> str:
-        return self.token_url()
 
     def token_url(self) -> str:
         """The trader's link to her quote: the token proves it is hers (she may have no account)."""

@@ -19,9 +19,8 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.log_actions import log
 
-from accounts.admin_views import ScopedEditView, ScopedIndexView, ScopedModelViewSet, object_for
+from accounts.admin_views import ScopedIndexView, ScopedModelViewSet, object_for
 from networks.models import Group
 
 from .admin_forms import ProductAdminForm
