@@ -5,7 +5,9 @@
   offered no price, so it can still make a priced offer (or decline);
 - closed → declined (the conversation ended without a sale).
 
-Each gets its secret link token, and the category of its product."""
+Each gets its secret link token, and the category of its product. The model's permissions keep
+their grants under their new names (view_inquiry → view_quote…): roles that could see
+inquiries see quotes."""
 
 import secrets
 
@@ -25,6 +27,29 @@ def forwards(apps, schema_editor):
         quote.save(update_fields=["status", "access_token", "category"])
 
 
+def rename_permissions(apps, old: str, new: str, old_label: str, new_label: str) -> None:
+    Permission = apps.get_model("auth", "Permission")
+    for action in ("add", "change", "delete", "view"):
+        permission = Permission.objects.filter(
+            content_type__app_label="marketplace", codename=f"{action}_{old}"
+        ).first()
+        if permission is None:
+            continue
+        if Permission.objects.filter(content_type__app_label="marketplace", codename=f"{action}_{new}").exists():
+            continue
+        permission.codename = f"{action}_{new}"
+        permission.name = f"Can {action} {new_label}"
+        permission.save(update_fields=["codename", "name"])
+
+
+def forwards_permissions(apps, schema_editor):
+    rename_permissions(apps, "inquiry", "quote", "inquiry", "quote")
+
+
+def backwards_permissions(apps, schema_editor):
+    rename_permissions(apps, "quote", "inquiry", "quote", "inquiry")
+
+
 def backwards(apps, schema_editor):
     Quote = apps.get_model("marketplace", "Quote")
     Quote.objects.filter(status="requested", reply="").update(status="open")
@@ -33,6 +58,9 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("marketplace", "0008_quote_request_and_offer")]
+    dependencies = [("marketplace", "0008_quote_request_and_offer"), ("auth", "0012_alter_user_first_name_max_length")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        migrations.RunPython(forwards, backwards),
+        migrations.RunPython(forwards_permissions, backwards_permissions),
+    ]

@@ -91,7 +91,7 @@ def _write_urls(public_site):
     product, session = public_site["product"], public_site["session"]
     return {
         "checkout": "/km/market/checkout/",
-        "inquiry": f"/km/market/p/{product.pk}/inquire/",
+        "quote request": f"/km/market/p/{product.pk}/quote/",
         "enrol": f"/km/skills-center/enrol/{session.pk}/",
         "contact": "/km/contact/",
         "i have paid": "/km/market/orders/NO-SUCH-ORDER/pay/khqr/check/",
