@@ -10,6 +10,7 @@ from cms.links import absolute_url
 from cms.tasks import send_email
 from notifications import triggers as notification_triggers
 
+from . import money
 from .models import Fulfilment, Order, Quote
 
 
@@ -126,4 +127,10 @@ def quote_answered(quote_id: int) -> None:
     # The trader hears of an offer or a refusal by her channel: email when she gave one, else
     # SMS or Telegram (notifications app). An accepted quote is an order: order_placed tells the group.
     quote = Quote.objects.with_related().get(pk=quote_id)
-    notification_triggers.quote_answered(quote=quote, url=_site_url(quote.token_url()))
+    price = quantity = ""
+    if quote.status == Quote.Status.OFFERED and quote.product_id:
+        with translation.override("km"):
+            unit = quote.product.get_unit_display()
+            price = f"{money.format_money(quote.unit_price)} / {unit}"
+            quantity = f"{quote.offered_quantity.normalize():f} {unit}"
+    notification_triggers.quote_answered(quote=quote, url=_site_url(quote.token_url()), price=price, quantity=quantity)

@@ -134,22 +134,19 @@ def waitlist_promoted(*, enrolment, url: str) -> bool:
     )
 
 
-def quote_answered(*, quote, url: str) -> bool:
-    """The trader whose request a group answered: an offer (price, quantity, validity) or a
-    refusal with its reason. Each answer once (a revised offer is a new answer)."""
-    from marketplace import money
-    from marketplace.templatetags.market_tags import qty, unit_label
-
+def quote_answered(*, quote, url: str, price: str = "", quantity: str = "") -> bool:
+    """The trader whose request a group answered: an offer (price and quantity as the
+    marketplace words them, validity) or a refusal with its reason. Each answer once (a revised
+    offer is a new answer)."""
     with translation.override("km"):
-        context = {"name": quote.name, "group": str(quote.group), "product": quote.subject, "url": url}
+        context = {"name": quote.name, "group": str(quote.group), "product": str(quote.subject), "url": url}
         if quote.status == "declined":
             event = "quote_declined"
             context["reason"] = quote.reply
         else:
             event = "quote_offered"
-            unit = unit_label(quote.product.unit) if quote.product_id else ""
-            context["price"] = f"{money.format_money(quote.unit_price)} / {unit}".strip(" /")
-            context["quantity"] = f"{qty(quote.offered_quantity)} {unit}".strip()
+            context["price"] = price
+            context["quantity"] = quantity
             context["valid_until"] = formats.date_format(timezone.localtime(quote.valid_until), "SHORT_DATETIME_FORMAT")
     context["group_id"] = quote.group_id
     answered = quote.replied_at.isoformat() if quote.replied_at else ""
