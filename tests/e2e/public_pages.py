@@ -162,7 +162,7 @@ def walk(
         yield walker.submit(lang, "My shop: add product (errors)", "main form.form")
         yield walker.goto(lang, "My shop: orders", f"/{lang}/my-shop/orders/")
         yield walker.goto(lang, "My shop: quotes", f"/{lang}/my-shop/quotes/?show=all")
-        yield walker.goto(lang, "My shop: quote", walker.first_href("main a[href*='/my-shop/quotes/']"))
+        yield walker.goto(lang, "My shop: quote", walker.first_href("main .shop-order h2 a"))
 
 
 # Words allowed in Latin script on Khmer pages: names of standards, formats, currencies, banks and
