@@ -7,7 +7,7 @@
   with a page in the reader's language (templates/accounts/locked_out.html, status 429). Unlock:
   `manage.py axes_reset_username <username>` (or `axes_reset_ip`, `axes_reset`); see
   docs/security.md.
-- **Anonymous writes** (checkout, enrol, inquiry, contact, "I have paid"): `limit_writes` lets
+- **Anonymous writes** (checkout, enrol, quote request, contact, "I have paid"): `limit_writes` lets
   each client address make `RATELIMIT_WRITES` POSTs per view (django-ratelimit's syntax, e.g.
   "20/10m") and answers 429 beyond that. Tests keep the limit high except where they test it.
 """

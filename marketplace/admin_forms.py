@@ -1,5 +1,5 @@
 """Admin forms: the product form (staff moderation follows Product.STAFF_TRANSITIONS and stamps
-the first publication) and the inquiry reply form."""
+the first publication)."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -61,11 +61,3 @@ class ProductAdminForm(WagtailAdminModelForm):
             product.save(update_fields=fields)
         self.save_m2m()
         return product
-
-
-class InquiryReplyForm(WagtailAdminModelForm):
-    """Only the reply is written from this form (services.inquiry_reply saves it)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reply"].required = True

@@ -1,13 +1,15 @@
 """Demo marketplace: categories, products with drawn photos for the Producer Group network's
 groups (seeded by networks.demo, which runs first), and a few orders. Idempotent: products are
-looked up by group and English title, orders by the demo buyer."""
+looked up by group and English title, orders by the demo buyer, quotes by their message."""
 
+import datetime
 import io
 import random
 from decimal import Decimal
 
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
@@ -15,8 +17,16 @@ from wagtail.images import get_image_model
 from networks.geography import skills_center_village
 from networks.models import CollectionPoint, Group, Member, Membership, Network
 
-from .models import Category, Inquiry, Order, Product, ProductPhoto
-from .services import CartLine, fulfilment_set_status, order_cancel, order_place
+from .models import Category, Order, Product, ProductPhoto, Quote
+from .services import (
+    CartLine,
+    fulfilment_set_status,
+    order_cancel,
+    order_place,
+    quote_accept,
+    quote_offer,
+    quote_request,
+)
 
 PRODUCER_NETWORK = "producer-group"
 
@@ -456,18 +466,50 @@ def _orders(products, users, log) -> None:
         **contact,
     )
     order_cancel(order=cancelled, reason="Buyer changed plans")
-    long_eggplant = by_title["Long eggplants"]
-    Inquiry.objects.create(
-        product=long_eggplant,
-        group=long_eggplant.group,
-        user=buyer,
-        name=contact["buyer_name"],
-        phone=contact["buyer_phone"],
-        email=buyer.email,
-        quantity=Decimal("80"),
-        message="We need 80 kg every week for the hotel kitchen from next month. Can your group supply?",
-    )
-    log("  3 demo orders and 1 inquiry")
+    log("  3 demo orders")
+
+
+def _quotes(products, users, log) -> None:
+    """The demo trader's quotes: one request waiting for the group's offer, and one accepted
+    offer with its order (at the quoted price, below the list price). Idempotent: each is found
+    again by its message."""
+    buyer = users.get("buyer")
+    if buyer is None:
+        return
+    by_title = {product.title_en: product for product in products}
+    contact = {"name": "Sophea (Angkor Garden Hotel)", "phone": buyer.phone or "012000001", "email": buyer.email}
+    made = 0
+    eggplant = by_title["Long eggplants"]
+    weekly = "We need 80 kg every week for the hotel kitchen from next month. Can your group supply?"
+    if not Quote.objects.filter(user=buyer, message=weekly).exists():
+        quote_request(quote=Quote(quantity=Decimal("80"), message=weekly, **contact), product=eggplant, user=buyer)
+        made += 1
+    rice = by_title["Jasmine rice (Phka Malis)"]
+    banquet = "200 kg of jasmine rice for a wedding banquet, delivered to the hotel."
+    if not Quote.objects.filter(user=buyer, message=banquet).exists():
+        quote = quote_request(
+            quote=Quote(quantity=Decimal("200"), target_price=rice.price - Decimal("0.10"), message=banquet, **contact),
+            product=rice,
+            user=buyer,
+        )
+        quote = quote_offer(
+            quote=quote,
+            product=rice,
+            unit_price=rice.price - Decimal("0.10"),
+            quantity=Decimal("200") if rice.stock >= 200 else rice.stock,
+            valid_until=timezone.now() + datetime.timedelta(days=7),
+            note="Milled this week; we deliver on Saturday.",
+        )
+        quote_accept(
+            quote=quote,
+            payment_method="cash_on_delivery",
+            delivery_method="delivery",
+            delivery_address="Angkor Garden Hotel, Sala Kamreuk, Siem Reap",
+            buyer=buyer,
+        )
+        made += 1
+    if made:
+        log(f"  {made} demo quote(s): a request waiting for an offer, an accepted offer with its order")
 
 
 @transaction.atomic
@@ -479,3 +521,4 @@ def seed(*, users, pages, log):
     groups = _producer_groups()
     products = _products(categories, groups, users, log)
     _orders(products, users, log)
+    _quotes(products, users, log)

@@ -1,4 +1,4 @@
-"""Forms for the catalog, cart, checkout, inquiries and My shop. Every field the buyer could
+"""Forms for the catalog, cart, checkout, trader quotes and My shop. Every field the buyer could
 tamper with (price, product, group) is either not a field at all or checked against the
 database by the service that uses it."""
 
@@ -6,13 +6,16 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import phone as phones
 from cms.uploads import ReencodedImageField
 from networks.forms import AdultMemberChoiceField
+from networks.models import Commune, Group
 
-from .models import Category, Inquiry, Order, Product
+from . import money
+from .models import Category, Order, Product, Quote
 
 QUANTITY_ERRORS = {
     "invalid": _("Enter a number, for example 2 or 0.5."),
@@ -48,19 +51,9 @@ class CartUpdateForm(forms.Form):
     )
 
 
-class CheckoutForm(forms.Form):
-    buyer_name = forms.CharField(
-        label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
-    buyer_phone = forms.CharField(
-        label=_("Phone"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
-    )
-    buyer_email = forms.EmailField(
-        label=_("Email (optional)"),
-        required=False,
-        help_text=_("We send the confirmation here."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+class DeliveryPaymentForm(forms.Form):
+    """How the goods travel and how they are paid: checkout, and accepting a quote."""
+
     delivery_method = forms.ChoiceField(
         label=_("Delivery"), choices=Order.DeliveryMethod.choices, widget=forms.RadioSelect, initial="pickup"
     )
@@ -112,12 +105,6 @@ class CheckoutForm(forms.Form):
             }
         return data
 
-    def clean_buyer_phone(self):
-        phone = phones.normalise(self.cleaned_data["buyer_phone"])
-        if phone is None:
-            raise forms.ValidationError(phones.INVALID_MESSAGE)
-        return phone
-
     def clean(self):
         cleaned = super().clean()
         if (
@@ -132,24 +119,146 @@ class CheckoutForm(forms.Form):
         return cleaned
 
 
-class InquiryForm(forms.ModelForm):
+class CheckoutForm(DeliveryPaymentForm):
+    buyer_name = forms.CharField(
+        label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    buyer_phone = forms.CharField(
+        label=_("Phone"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
+    )
+    buyer_email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("We send the confirmation here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    field_order = ["buyer_name", "buyer_phone", "buyer_email", "delivery_method", "delivery_address", "payment_method"]
+
+    def clean_buyer_phone(self):
+        phone = phones.normalise(self.cleaned_data["buyer_phone"])
+        if phone is None:
+            raise forms.ValidationError(phones.INVALID_MESSAGE)
+        return phone
+
+
+class QuoteAcceptForm(DeliveryPaymentForm):
+    """Accepting an offer: the contact comes from the request; only delivery and payment are asked."""
+
+
+class QuoteRequestForm(forms.ModelForm):
+    """A trader's request for a quote. The product, or the category and group, are chosen by the
+    view or the subclass below, never trusted from hidden fields."""
+
     class Meta:
-        model = Inquiry
-        fields = ["name", "phone", "email", "quantity", "wanted_by", "message"]
+        model = Quote
+        fields = ["name", "phone", "email", "quantity", "target_price", "wanted_by", "delivery_commune", "message"]
         widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "quantity": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+            "target_price": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
             "wanted_by": forms.DateInput(attrs={"type": "date"}),
             "message": forms.Textarea(attrs={"rows": 4}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         }
+        labels = {"email": _("Email (optional)"), "target_price": _("Your target price per unit (optional)")}
+        error_messages = {"quantity": QUANTITY_ERRORS}
+
+    def __init__(self, *args, with_commune: bool = True, **kwargs):
+        # On the product page beside the add-to-cart form: ids of its own (both have a quantity).
+        kwargs.setdefault("auto_id", "id_quote_%s")
+        super().__init__(*args, **kwargs)
+        if with_commune:
+            self.fields["delivery_commune"].queryset = Commune.objects.select_related("district__province")
+            self.fields["delivery_commune"].label_from_instance = lambda commune: (
+                f"{commune.name} · {commune.district.name} · {commune.district.province.name}"
+            )
+        else:
+            # The product page's short form: pickup, or say where in the message.
+            del self.fields["delivery_commune"]
+
+    def clean_phone(self):
+        phone = phones.normalise(self.cleaned_data["phone"])
+        if phone is None:
+            raise forms.ValidationError(phones.INVALID_MESSAGE)
+        return phone
+
+    def clean_wanted_by(self):
+        wanted_by = self.cleaned_data.get("wanted_by")
+        if wanted_by and wanted_by < timezone.localdate():
+            raise forms.ValidationError(_("Choose a date from today on."))
+        return wanted_by
+
+
+class CategoryQuoteRequestForm(QuoteRequestForm):
+    """A request for a category (“200 kg of rice”) sent to the producer group she picks."""
+
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.select_related("parent"))
+    group = forms.ModelChoiceField(label=_("Producer group"), queryset=Group.objects.none())
+
+    field_order = ["category", "group"]
 
     def __init__(self, *args, **kwargs):
-        # Shown on the product page beside the add-to-cart form: ids of its own (both have a quantity).
-        kwargs.setdefault("auto_id", "id_inquiry_%s")
         super().__init__(*args, **kwargs)
+        # Groups that sell something now: the one query the form makes for them.
+        self.fields["group"].queryset = Group.objects.filter(
+            pk__in=Product.objects.published().values("group_id")
+        ).order_by("name_km")
 
 
-class InquiryReplyForm(forms.Form):
-    reply = forms.CharField(label=_("Your reply"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+class QuoteOfferForm(forms.Form):
+    """The group's offer: one of its products, a unit price, a quantity and a validity."""
+
+    product = forms.ModelChoiceField(label=_("Product offered"), queryset=Product.objects.none())
+    unit_price = forms.DecimalField(
+        label=_("Unit price"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity offered"),
+        min_value=Decimal("0.001"),
+        max_digits=12,
+        decimal_places=3,
+        error_messages=QUANTITY_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )
+    valid_until = forms.DateTimeField(
+        label=_("Valid until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+    note = forms.CharField(
+        label=_("Note for the trader (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, products, **kwargs):
+        kwargs.setdefault("auto_id", "id_offer_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
+        self.fields["product"].label_from_instance = lambda product: (
+            f"{product.title} · {money.format_money(product.price)} / {product.get_unit_display()}"
+        )
+
+    def clean_valid_until(self):
+        valid_until = self.cleaned_data["valid_until"]
+        if valid_until <= timezone.now():
+            raise forms.ValidationError(_("The offer must be valid until a time in the future."))
+        return valid_until
+
+
+class QuoteDeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Why you decline"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_decline_%s")
+        super().__init__(*args, **kwargs)
 
 
 class PhotoInput(forms.ClearableFileInput):

@@ -1,5 +1,5 @@
 """Marketplace data: categories, products (with photos), orders split into one fulfilment per
-producer group, and trader inquiries.
+producer group, and trader quotes.
 
 Rules about one record (allowed status changes, whole units, totals) live here; workflows that
 touch stock or several records live in services.py; shared reads in querysets.py."""
@@ -26,9 +26,10 @@ from cms.khmer import segment
 from cms.routing import page_view
 from networks.models import format_hours, minor_refusal
 
+from . import money
 from .exceptions import InvalidTransition
 from .payments.methods import PAID_ON_HANDOVER, Method
-from .querysets import FulfilmentQuerySet, InquiryQuerySet, OrderLineQuerySet, OrderQuerySet, ProductQuerySet
+from .querysets import FulfilmentQuerySet, OrderLineQuerySet, OrderQuerySet, ProductQuerySet, QuoteQuerySet
 
 ZERO = Decimal("0")
 
@@ -52,7 +53,9 @@ class MarketPage(RoutablePageMixin, Page):
     product = path("p/<int:product_id>-<slug:slug>/", name="product")(
         path("p/<int:product_id>/", name="product_without_slug")(page_view("marketplace.views.product_detail"))
     )
-    inquire = path("p/<int:product_id>/inquire/", name="inquire")(page_view("marketplace.views.inquiry_create"))
+    request_quote = path("p/<int:product_id>/quote/", name="request_quote")(
+        page_view("marketplace.views.product_quote_request")
+    )
     cart = path("cart/", name="cart")(page_view("marketplace.views.cart_view"))
     cart_add = path("cart/add/", name="cart_add")(page_view("marketplace.views.cart_add"))
     checkout = path("checkout/", name="checkout")(page_view("marketplace.views.checkout"))
@@ -502,45 +505,209 @@ class OrderLine(models.Model):
         return f"{self.title} × {self.quantity.normalize():f}"
 
 
-class Inquiry(models.Model):
-    """A trader asks a group for a larger quantity or a future harvest; the group replies."""
+class Quote(models.Model):
+    """A trader asks a producer group for a quote (a product, or a category and a group; a
+    quantity, a target price, where and by when); the group offers a unit price, a quantity and a
+    validity, or declines; the trader accepts and the offer becomes an order at the quoted price
+    (services.quote_accept). Once called `Inquiry`: old inquiries are requests (see docs)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Waiting for a reply")
-        ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        REQUESTED = "requested", _("Waiting for the group's offer")
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined by the group")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    TRANSITIONS = {
+        # offered → offered: the group revises its offer while the trader has not answered.
+        Status.REQUESTED: {Status.OFFERED, Status.DECLINED, Status.WITHDRAWN},
+        Status.OFFERED: {Status.OFFERED, Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED},
+        Status.ACCEPTED: set(),
+        Status.DECLINED: set(),
+        Status.WITHDRAWN: set(),
+        Status.EXPIRED: set(),
+    }
+    # Statuses in which the quote still waits for someone.
+    OPEN_STATUSES = (Status.REQUESTED, Status.OFFERED)
 
     product = models.ForeignKey(
-        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="inquiries", verbose_name=_("product")
+        Product,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name=_("product"),
+        help_text=_("The product asked about, or the one the group offers for a category request."),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name=_("category"),
     )
     group = models.ForeignKey(
-        "networks.Group", on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("producer group")
+        "networks.Group", on_delete=models.PROTECT, related_name="quotes", verbose_name=_("producer group")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="market_inquiries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="market_quotes",
+        verbose_name=_("trader account"),
     )
+    access_token = models.CharField(max_length=64, editable=False, default="")
+    # The request.
     name = models.CharField(_("name"), max_length=120)
     phone = models.CharField(_("phone"), max_length=20)
     email = models.EmailField(_("email"), blank=True)
     quantity = models.DecimalField(
         _("quantity wanted"), max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
     )
+    target_price = models.DecimalField(
+        _("target price per unit"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    delivery_commune = models.ForeignKey(
+        "networks.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("delivery commune"),
+        help_text=_("Leave empty to collect at the group's collection point."),
+    )
     wanted_by = models.DateField(_("wanted by"), null=True, blank=True)
-    message = models.TextField(_("message"), max_length=2000)
-    reply = models.TextField(_("reply"), max_length=2000, blank=True)
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    # The group's answer.
+    unit_price = models.DecimalField(
+        _("quoted unit price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    offered_quantity = models.DecimalField(
+        _("quantity offered"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    reply = models.TextField(_("note from the group"), max_length=2000, blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    replied_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    order = models.OneToOneField(
+        Order,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quote",
+        verbose_name=_("order"),
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = InquiryQuerySet.as_manager()
+    objects = QuoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("inquiry")
-        verbose_name_plural = _("inquiries")
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="accepted") | models.Q(order__isnull=False),
+                name="marketplace_accepted_quote_has_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="offered")
+                | models.Q(unit_price__isnull=False, offered_quantity__isnull=False, valid_until__isnull=False),
+                name="marketplace_offered_quote_has_terms",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name} · {self.group}"
+        return f"{self.name} · {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if not self.access_token:
+            self.access_token = secret_token()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return self.token_url()
+
+    @property
+    def subject(self) -> str:
+        """What is asked for: the product, else the category."""
+        if self.product_id:
+            return self.product.title
+        if self.category_id:
+            return self.category.name
+        return str(self.group)
+
+    def token_url(self) -> str:
+        """The trader's link to her quote: the token proves it is hers (she may have no account)."""
+        url = reverse("marketplace:quote_detail", kwargs={"pk": self.pk})
+        return f"{url}?token={self.access_token}"
+
+    def token_matches(self, token: str | None) -> bool:
+        return token_matches(token, self.access_token)
+
+    def can_move_to(self, new_status: str) -> bool:
+        return new_status in self.TRANSITIONS.get(self.status, set())
+
+    def set_status(self, new_status: str) -> None:
+        """Move to a new status; raise InvalidTransition where the workflow does not allow it."""
+        if not self.can_move_to(new_status):
+            raise InvalidTransition(self.status, new_status)
+        self.status = new_status
+
+    def is_past_validity(self, now=None) -> bool:
+        return bool(self.valid_until and self.valid_until <= (now or timezone.now()))
+
+    @property
+    def current_status(self) -> str:
+        """The status as the trader should see it now: an offer past its validity is expired
+        even before the expiry job has run."""
+        if self.status == self.Status.OFFERED and self.is_past_validity():
+            return self.Status.EXPIRED
+        return self.status
+
+    def get_current_status_display(self) -> str:
+        return self.Status(self.current_status).label
+
+    @property
+    def can_be_accepted(self) -> bool:
+        return self.current_status == self.Status.OFFERED
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return self.current_status in self.OPEN_STATUSES
+
+    @property
+    def can_be_answered(self) -> bool:
+        """The group may still make (or revise) an offer, or decline."""
+        return self.current_status in self.OPEN_STATUSES
+
+    @property
+    def offer_total(self) -> Decimal | None:
+        if self.unit_price is None or self.offered_quantity is None:
+            return None
+        return money.line_total(self.unit_price, self.offered_quantity)

@@ -2,6 +2,7 @@
 slow mail server never blocks a request. Called from services after the transaction commits."""
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -9,7 +10,8 @@ from cms.links import absolute_url
 from cms.tasks import send_email
 from notifications import triggers as notification_triggers
 
-from .models import Fulfilment, Inquiry, Order
+from . import money
+from .models import Fulfilment, Order, Quote
 
 
 def _site_url(path: str) -> str:
@@ -107,19 +109,28 @@ def fulfilment_status_changed(fulfilment_id: int) -> None:
             )
 
 
-def inquiry_created(inquiry_id: int) -> None:
-    inquiry = Inquiry.objects.select_related("group", "product").get(pk=inquiry_id)
-    to = group_emails(inquiry.group_id)
+def quote_requested(quote_id: int) -> None:
+    """A new request for a quote: the group's members with an email, in Khmer."""
+    quote = Quote.objects.with_related().get(pk=quote_id)
+    to = group_emails(quote.group_id)
     if not to:
         return
     with translation.override("km"):
         body = render_to_string(
-            "marketplace/email/inquiry.txt", {"inquiry": inquiry, "shop_url": _site_url("/km/my-shop/inquiries/")}
+            "marketplace/email/quote_requested.txt",
+            {"quote": quote, "shop_url": _site_url(reverse("marketplace:shop_quote", kwargs={"pk": quote.pk}))},
         )
-        send_email.enqueue(subject=_("New inquiry from %(name)s") % {"name": inquiry.name}, body=body, to=to)
+        send_email.enqueue(subject=_("%(name)s asks for a quote") % {"name": quote.name}, body=body, to=to)
 
 
-def inquiry_answered(inquiry_id: int) -> None:
-    # The trader hears it by her channel: email when she gave one, else SMS (notifications app).
-    inquiry = Inquiry.objects.select_related("group", "product").get(pk=inquiry_id)
-    notification_triggers.inquiry_answered(inquiry=inquiry)
+def quote_answered(quote_id: int) -> None:
+    # The trader hears of an offer or a refusal by her channel: email when she gave one, else
+    # SMS or Telegram (notifications app). An accepted quote is an order: order_placed tells the group.
+    quote = Quote.objects.with_related().get(pk=quote_id)
+    price = quantity = ""
+    if quote.status == Quote.Status.OFFERED and quote.product_id:
+        with translation.override("km"):
+            unit = quote.product.get_unit_display()
+            price = f"{money.format_money(quote.unit_price)} / {unit}"
+            quantity = f"{quote.offered_quantity.normalize():f} {unit}"
+    notification_triggers.quote_answered(quote=quote, url=_site_url(quote.token_url()), price=price, quantity=quantity)

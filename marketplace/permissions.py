@@ -33,8 +33,15 @@ class ProductPermissionPolicy(GroupScopedPolicy):
     pass
 
 
-class InquiryPermissionPolicy(GroupScopedPolicy):
-    pass
+class QuotePermissionPolicy(GroupScopedPolicy):
+    """Quotes change only through their services (the group answers in My shop, the trader
+    accepts or withdraws on her quote page): the admin lists, inspects and exports them."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "change", "delete") and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class OrderPermissionPolicy(RecordsPermissionPolicy, GroupScopedPolicy):
@@ -48,9 +55,9 @@ class FulfilmentPermissionPolicy(RecordsPermissionPolicy, GroupScopedPolicy):
 def register_policies() -> None:
     from wagtail.permissions import register_permission_policy
 
-    from .models import Fulfilment, Inquiry, Order, Product
+    from .models import Fulfilment, Order, Product, Quote
 
     register_permission_policy(Product, ProductPermissionPolicy(Product))
     register_permission_policy(Order, OrderPermissionPolicy(Order), exact_class=True)
     register_permission_policy(Fulfilment, FulfilmentPermissionPolicy(Fulfilment), exact_class=True)
-    register_permission_policy(Inquiry, InquiryPermissionPolicy(Inquiry))
+    register_permission_policy(Quote, QuotePermissionPolicy(Quote))

@@ -2,7 +2,7 @@
 
 Scope rules (used by My shop AND the Wagtail admin, so both agree):
 - a producer is a user linked to a networks.Member (Member.user) with the Producer role; they
-  see their groups' orders and inquiries and edit their own products;
+  see their groups' orders and quotes and edit their own products;
 - a group coordinator (Group coordinator role) whose Member is leader, deputy or treasurer of a
   group acts for every member of that group: all its products too;
 - payouts of a group (group trade) are recorded by a producer or coordinator whose Member is its
@@ -258,6 +258,22 @@ def group_sales(group_ids, *, since):
     )
 
 
-class InquiryQuerySet(models.QuerySet):
+class QuoteQuerySet(models.QuerySet):
     def for_groups(self, group_ids):
         return self.filter(group_id__in=group_ids)
+
+    def for_user(self, user):
+        """The quotes a signed-in trader asked for (anonymous: none)."""
+        if not user or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def open(self):
+        return self.filter(status__in=("requested", "offered"))
+
+    def offers_past_validity(self, now):
+        return self.filter(status="offered", valid_until__lte=now)
+
+    def with_related(self):
+        """What a list or detail page shows, in one query."""
+        return self.select_related("product", "category", "category__parent", "group", "delivery_commune", "order")

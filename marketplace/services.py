@@ -25,17 +25,26 @@ from networks.models import CollectionPoint, minor_refusal
 from . import money, notifications
 from .exceptions import CheckoutError, InvalidTransition, MarketplaceError
 from .grouptrade import services as grouptrade
-from .models import Fulfilment, Inquiry, Order, OrderLine, Product
+from .models import Category, Fulfilment, Order, OrderLine, Product, Quote
 from .payments.methods import PAID_ON_HANDOVER
 
 
 @dataclass(frozen=True)
 class CartLine:
-    """One line the buyer asks for. `unit_price` is the price the buyer saw (None: not checked)."""
+    """One line the buyer asks for. `unit_price` is the price the buyer saw (None: not checked).
+
+    `quoted_price` is set only by quote_accept (never read from a cart or a form): the line sells
+    at the price the group quoted instead of the list price, and the product's minimum order does
+    not apply (the group offered that quantity)."""
 
     product_id: int
     quantity: Decimal
     unit_price: Decimal | None = None
+    quoted_price: Decimal | None = None
+
+    @property
+    def is_quoted(self) -> bool:
+        return self.quoted_price is not None
 
 
 def _as_cart_line(raw) -> CartLine:
@@ -84,14 +93,15 @@ def _order_language() -> str:
     return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
 
 
-def quantity_problem(product: Product, quantity: Decimal) -> str | None:
+def quantity_problem(product: Product, quantity: Decimal, *, quoted: bool = False) -> str | None:
     """Why this quantity of this product cannot be ordered now, or None. Shared by the cart
-    (early answer) and order_place (the answer that counts, under the row lock)."""
+    (early answer) and order_place (the answer that counts, under the row lock). A `quoted`
+    quantity was offered by the group, so the minimum order does not apply to it."""
     title = product.title
     if product.status != Product.Status.PUBLISHED:
         return _("“%(title)s” is no longer for sale.") % {"title": title}
     if product.available_from and product.available_from > timezone.localdate():
-        return _("“%(title)s” can be ordered from %(date)s; send the group an inquiry instead.") % {
+        return _("“%(title)s” can be ordered from %(date)s; ask the group for a quote instead.") % {
             "title": title,
             "date": product.available_from.isoformat(),
         }
@@ -99,7 +109,7 @@ def quantity_problem(product: Product, quantity: Decimal) -> str | None:
         return _("The quantity of “%(title)s” must be more than zero.") % {"title": title}
     if product.whole_units_only and quantity != quantity.to_integral_value():
         return _("“%(title)s” is sold in whole units: enter a whole number.") % {"title": title}
-    if quantity < product.minimum_order:
+    if quantity < product.minimum_order and not quoted:
         return _("The minimum order for “%(title)s” is %(minimum)s.") % {
             "title": title,
             "minimum": f"{product.minimum_order.normalize():f}",
@@ -151,6 +161,8 @@ def order_place(
             line = _as_cart_line(raw)
             if line.product_id in wanted:
                 previous = wanted[line.product_id]
+                if previous.is_quoted or line.is_quoted:
+                    raise ValueError("a quoted line cannot be merged with another line")
                 line = CartLine(line.product_id, previous.quantity + line.quantity, previous.unit_price)
             wanted[line.product_id] = line
     except (KeyError, ValueError, TypeError, InvalidOperation):
@@ -170,9 +182,11 @@ def order_place(
                 problems.append(_("A product in your cart no longer exists."))
         for product in products:
             line = wanted[product.pk]
-            problem = quantity_problem(product, line.quantity)
+            problem = quantity_problem(product, line.quantity, quoted=line.is_quoted)
             if problem:
                 problems.append(problem)
+            elif line.is_quoted:
+                pass  # the quoted price is the contract, whatever the list price is now
             elif line.unit_price is not None and line.unit_price != product.price:
                 problems.append(
                     _("The price of “%(title)s” changed from %(old)s to %(new)s. Please check your cart.")
@@ -214,14 +228,15 @@ def order_place(
             line_totals: list[Decimal] = []
             for product in lines_by_group[group_id]:
                 quantity = wanted[product.pk].quantity
-                line_total = money.line_total(product.price, quantity, order.currency)
+                unit_price = wanted[product.pk].quoted_price or product.price
+                line_total = money.line_total(unit_price, quantity, order.currency)
                 OrderLine.objects.create(
                     order=order,
                     fulfilment=fulfilment,
                     product=product,
                     title=product.title_km if not product.title_en else f"{product.title_km} / {product.title_en}",
                     unit=product.unit,
-                    unit_price=product.price,
+                    unit_price=unit_price,
                     quantity=quantity,
                     line_total=line_total,
                 )
@@ -381,27 +396,17 @@ def product_set_stock(*, product: Product, stock: Decimal, actor=None) -> Produc
     return locked
 
 
-def inquiry_reply(*, inquiry: Inquiry, reply: str, actor) -> Inquiry:
-    reply = (reply or "").strip()
-    if not reply:
-        raise MarketplaceError(_("Write a reply."))
-    with transaction.atomic():
-        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
-        locked.reply = reply[:2000]
-        locked.replied_by = actor
-        locked.replied_at = timezone.now()
-        locked.status = Inquiry.Status.ANSWERED
-        locked.save(update_fields=["reply", "replied_by", "replied_at", "status"])
-        transaction.on_commit(lambda: notifications.inquiry_answered(locked.pk))
-    return locked
-
-
 __all__ = [
     "CartLine",
+    "quote_accept",
+    "quote_decline",
+    "quote_offer",
+    "quote_request",
+    "quote_withdraw",
+    "quotes_expire",
     "CheckoutError",
     "InvalidTransition",
     "fulfilment_set_status",
-    "inquiry_reply",
     "order_cancel",
     "order_complete",
     "order_place",
@@ -491,12 +496,185 @@ def product_set_status_by_producer(*, product: Product, new_status: str, actor) 
     return locked
 
 
-def inquiry_create(*, inquiry: Inquiry, product: Product, user=None) -> Inquiry:
-    """A trader's inquiry: the group comes from the product, never from the form."""
-    inquiry.product = product
-    inquiry.group_id = product.group_id
-    inquiry.user = user if user is not None and user.is_authenticated else None
+# --- Trader quotes -------------------------------------------------------------------------
+# request → offered (revisable) → accepted | declined | withdrawn | expired (Quote.TRANSITIONS).
+# The quote row is always locked first; accepting then locks the product through order_place.
+
+
+def quote_request(
+    *, quote: Quote, product: Product | None = None, category: Category | None = None, group=None, user=None
+) -> Quote:
+    """A trader's request. For a product the group is the product's, never the form's; for a
+    category she names the producer group she asks."""
+    if product is not None:
+        quote.product = product
+        quote.category_id = product.category_id
+        quote.group_id = product.group_id
+    elif category is not None and group is not None:
+        quote.product = None
+        quote.category = category
+        quote.group = group
+    else:
+        raise MarketplaceError(_("Choose a product, or a category and a producer group."))
+    phone = phones.normalise(quote.phone)
+    if phone is None:
+        raise MarketplaceError(phones.INVALID_MESSAGE)
+    quote.phone = phone
+    quote.user = user if user is not None and user.is_authenticated else None
+    quote.status = Quote.Status.REQUESTED
     with transaction.atomic():
-        inquiry.save()
-        transaction.on_commit(lambda: notifications.inquiry_created(inquiry.pk))
-    return inquiry
+        quote.save()
+        transaction.on_commit(lambda: notifications.quote_requested(quote.pk))
+    return quote
+
+
+def _locked_quote(quote: Quote) -> Quote:
+    return Quote.objects.select_for_update().get(pk=quote.pk)
+
+
+def quote_offer(
+    *,
+    quote: Quote,
+    product: Product,
+    unit_price: Decimal,
+    quantity: Decimal,
+    valid_until: datetime.datetime,
+    note: str = "",
+    actor=None,
+) -> Quote:
+    """The group's offer (or a revised one while the trader has not answered): one of its own
+    products, a unit price, a quantity and how long the offer holds."""
+    problems = []
+    if product.group_id != quote.group_id:
+        problems.append(_("Offer one of your group's products."))
+    elif product.status != Product.Status.PUBLISHED:
+        problems.append(_("“%(title)s” is not for sale; publish it before offering it.") % {"title": product.title})
+    if unit_price is None or unit_price <= 0:
+        problems.append(_("Enter a unit price above zero."))
+    if quantity is None or quantity <= 0:
+        problems.append(_("Enter a quantity above zero."))
+    elif product.whole_units_only and quantity != quantity.to_integral_value():
+        problems.append(_("“%(title)s” is sold in whole units: enter a whole number.") % {"title": product.title})
+    if valid_until is None or valid_until <= timezone.now():
+        problems.append(_("The offer must be valid until a time in the future."))
+    if problems:
+        raise MarketplaceError(" ".join(str(problem) for problem in problems))
+    with transaction.atomic():
+        locked = _locked_quote(quote)
+        if locked.current_status not in Quote.OPEN_STATUSES:
+            raise MarketplaceError(
+                _("This quote is “%(status)s”: it can no longer be answered.")
+                % {"status": locked.get_current_status_display()}
+            )
+        locked.set_status(Quote.Status.OFFERED)
+        locked.product = product
+        locked.unit_price = money.as_decimal(unit_price).quantize(Decimal("0.01"))
+        locked.offered_quantity = quantity
+        locked.valid_until = valid_until
+        locked.reply = (note or "").strip()[:2000]
+        locked.replied_by = actor if actor is not None and actor.is_authenticated else None
+        locked.replied_at = timezone.now()
+        locked.save()
+        transaction.on_commit(lambda: notifications.quote_answered(locked.pk))
+    return locked
+
+
+def quote_decline(*, quote: Quote, reason: str, actor=None) -> Quote:
+    """The group says no (with a reason the trader reads)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MarketplaceError(_("Say why you decline, so the trader knows."))
+    with transaction.atomic():
+        locked = _locked_quote(quote)
+        if locked.current_status not in Quote.OPEN_STATUSES:
+            raise MarketplaceError(
+                _("This quote is “%(status)s”: it can no longer be answered.")
+                % {"status": locked.get_current_status_display()}
+            )
+        locked.set_status(Quote.Status.DECLINED)
+        locked.reply = reason[:2000]
+        locked.replied_by = actor if actor is not None and actor.is_authenticated else None
+        locked.replied_at = timezone.now()
+        locked.save(update_fields=["status", "reply", "replied_by", "replied_at", "updated_at"])
+        transaction.on_commit(lambda: notifications.quote_answered(locked.pk))
+    return locked
+
+
+def quote_withdraw(*, quote: Quote) -> Quote:
+    """The trader no longer wants it. Withdrawing twice changes nothing more."""
+    with transaction.atomic():
+        locked = _locked_quote(quote)
+        if locked.status == Quote.Status.WITHDRAWN:
+            return locked
+        if locked.current_status not in Quote.OPEN_STATUSES:
+            raise MarketplaceError(
+                _("This quote is “%(status)s”: it cannot be withdrawn.")
+                % {"status": locked.get_current_status_display()}
+            )
+        locked.set_status(Quote.Status.WITHDRAWN)
+        locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+def quote_accept(
+    *,
+    quote: Quote,
+    payment_method: str,
+    delivery_method: str,
+    delivery_address: str = "",
+    buyer=None,
+) -> Order:
+    """The trader accepts the offer: it becomes an order at the quoted unit price and quantity,
+    placed by order_place (stock reserved under the product's lock, pooled lots attributed,
+    notifications sent) in the same transaction as the quote's change.
+
+    The quote row is locked first, so accepting twice, even at the same moment, makes one order:
+    the second call finds the order the first made and returns it. Raises MarketplaceError (or
+    CheckoutError listing the problems, such as short stock) and then nothing is written."""
+    with transaction.atomic():
+        locked = Quote.objects.select_for_update().get(pk=quote.pk)
+        if locked.order_id:
+            return Order.objects.get(pk=locked.order_id)
+        if locked.status == Quote.Status.OFFERED and locked.is_past_validity():
+            raise MarketplaceError(
+                _("This offer expired on %(date)s. Ask the group for a new one.")
+                % {"date": timezone.localtime(locked.valid_until).strftime("%Y-%m-%d %H:%M")}
+            )
+        if locked.status != Quote.Status.OFFERED:
+            raise MarketplaceError(
+                _("This quote is “%(status)s”: only an offer can be accepted.")
+                % {"status": locked.get_status_display()}
+            )
+        if locked.product_id is None:
+            raise MarketplaceError(_("The offered product is no longer for sale. Ask the group for a new offer."))
+        order = order_place(
+            cart_lines=[CartLine(locked.product_id, locked.offered_quantity, quoted_price=locked.unit_price)],
+            buyer_name=locked.name,
+            buyer_phone=locked.phone,
+            buyer_email=locked.email,
+            delivery_method=delivery_method,
+            delivery_address=delivery_address,
+            payment_method=payment_method,
+            buyer=buyer if buyer is not None and buyer.is_authenticated else locked.user,
+        )
+        locked.set_status(Quote.Status.ACCEPTED)
+        locked.order = order
+        locked.accepted_at = timezone.now()
+        locked.save(update_fields=["status", "order", "accepted_at", "updated_at"])
+    return order
+
+
+def quotes_expire(*, now: datetime.datetime | None = None) -> int:
+    """Mark offers past their validity as expired; returns how many. Nothing else changes (an
+    offer reserves no stock). Safe to run twice or in two workers: each is re-checked under its lock."""
+    now = now or timezone.now()
+    expired = 0
+    for quote_id in Quote.objects.offers_past_validity(now).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            quote = Quote.objects.select_for_update().filter(pk=quote_id).first()
+            if quote is None or quote.status != Quote.Status.OFFERED or not quote.is_past_validity(now):
+                continue
+            quote.set_status(Quote.Status.EXPIRED)
+            quote.save(update_fields=["status", "updated_at"])
+            expired += 1
+    return expired

@@ -1,12 +1,13 @@
 """My shop: the producer and group-coordinator dashboard in the public site (mobile first,
 Khmer first). Every object is looked up inside the user's scope (querysets.shop_group_ids,
-Product.objects.editable_by), so another group's product, order or inquiry is a 404."""
+Product.objects.editable_by), so another group's product, order or quote is a 404."""
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,16 +18,17 @@ from django.views.decorators.http import require_POST
 from networks.models import Group, Member
 
 from .exceptions import InvalidTransition, MarketplaceError
-from .forms import InquiryReplyForm, ShopProductForm, StockForm
-from .models import Fulfilment, Inquiry, OrderLine, Product
+from .forms import QuoteDeclineForm, QuoteOfferForm, ShopProductForm, StockForm
+from .models import Fulfilment, OrderLine, Product, Quote
 from .querysets import coordinated_group_ids, group_sales, member_for, shop_group_ids
 from .services import (
     fulfilment_set_status,
-    inquiry_reply,
     product_create_draft,
     product_set_status_by_producer,
     product_set_stock,
     product_update_by_producer,
+    quote_decline,
+    quote_offer,
 )
 
 
@@ -63,7 +65,7 @@ def dashboard(request):
     context = {
         "page_title": _("My shop"),
         "to_fulfil": Fulfilment.objects.filter(group_id__in=groups).open_to_fulfil().count(),
-        "open_inquiries": Inquiry.objects.for_groups(groups).filter(status=Inquiry.Status.OPEN).count(),
+        "open_quotes": Quote.objects.for_groups(groups).filter(status=Quote.Status.REQUESTED).count(),
         "product_counts": dict(
             Product.objects.editable_by(request.user).values_list("status").annotate(n=Count("pk")).order_by()
         ),
@@ -235,28 +237,108 @@ def fulfilment_update(request, pk):
     return redirect("marketplace:shop_orders")
 
 
+def _shop_quotes(user):
+    return Quote.objects.for_groups(shop_group_ids(user)).with_related()
+
+
+# Open requests first (the ones waiting for an answer), then the newest.
+QUOTE_ORDER = Case(When(status=Quote.Status.REQUESTED, then=0), When(status=Quote.Status.OFFERED, then=1), default=2)
+
+
 @shop_required
-def inquiry_list(request):
-    inquiries = (
-        Inquiry.objects.for_groups(shop_group_ids(request.user))
-        .select_related("product", "group")
-        .order_by("status", "-created_at")[:100]
-    )
+def quote_list(request):
+    show = request.GET.get("show", "open")
+    quotes = _shop_quotes(request.user)
+    if show == "open":
+        quotes = quotes.open()
     return _render(
         request,
-        "marketplace/shop/inquiry_list.html",
-        {"inquiries": inquiries, "reply_form": InquiryReplyForm(), "page_title": _("Inquiries")},
+        "marketplace/shop/quote_list.html",
+        {"quotes": quotes.order_by(QUOTE_ORDER, "-created_at", "-pk")[:100], "show": show, "page_title": _("Quotes")},
+    )
+
+
+def _offer_products(quote):
+    """What the group can offer: its products for sale (the one asked about first)."""
+    return (
+        Product.objects.published()
+        .filter(group_id=quote.group_id)
+        .order_by(Case(When(pk=quote.product_id or 0, then=0), default=1), "title_km")
+    )
+
+
+def _offer_initial(quote) -> dict:
+    if quote.status == Quote.Status.OFFERED:
+        return {
+            "product": quote.product_id,
+            "unit_price": quote.unit_price,
+            "quantity": quote.offered_quantity.normalize(),
+            "valid_until": timezone.localtime(quote.valid_until),
+            "note": quote.reply,
+        }
+    product = quote.product
+    return {
+        "product": quote.product_id,
+        "unit_price": quote.target_price or (product.price if product else None),
+        "quantity": quote.quantity.normalize(),
+        "valid_until": (timezone.localtime() + datetime.timedelta(days=7)).replace(second=0, microsecond=0),
+    }
+
+
+@shop_required
+def quote_detail(request, pk):
+    """One request: the group's offer (or revised offer) and the decline form."""
+    quote = get_object_or_404(_shop_quotes(request.user), pk=pk)
+    products = _offer_products(quote)
+    offer_form = QuoteOfferForm(request.POST or None, products=products, initial=_offer_initial(quote))
+    status = 200
+    if request.method == "POST":
+        if not quote.can_be_answered:
+            messages.error(request, _("This quote can no longer be answered."))
+            return redirect("marketplace:shop_quote", pk=quote.pk)
+        if offer_form.is_valid():
+            data = offer_form.cleaned_data
+            try:
+                quote_offer(
+                    quote=quote,
+                    product=data["product"],
+                    unit_price=data["unit_price"],
+                    quantity=data["quantity"],
+                    valid_until=data["valid_until"],
+                    note=data["note"],
+                    actor=request.user,
+                )
+            except MarketplaceError as error:
+                offer_form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Offer sent to %(name)s.") % {"name": quote.name})
+                return redirect("marketplace:shop_quotes")
+        status = 400
+    return _render(
+        request,
+        "marketplace/shop/quote_detail.html",
+        {
+            "quote": quote,
+            "offer_form": offer_form if quote.can_be_answered else None,
+            "decline_form": QuoteDeclineForm() if quote.can_be_answered else None,
+            "page_title": _("Quote %(number)s") % {"number": quote.pk},
+        },
+        status,
     )
 
 
 @require_POST
 @shop_required
-def inquiry_answer(request, pk):
-    inquiry = get_object_or_404(Inquiry.objects.for_groups(shop_group_ids(request.user)), pk=pk)
-    form = InquiryReplyForm(request.POST)
+def quote_decline_view(request, pk):
+    quote = get_object_or_404(_shop_quotes(request.user), pk=pk)
+    form = QuoteDeclineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write a reply."))
-    else:
-        inquiry_reply(inquiry=inquiry, reply=form.cleaned_data["reply"], actor=request.user)
-        messages.success(request, _("Reply sent to %(name)s.") % {"name": inquiry.name})
-    return redirect("marketplace:shop_inquiries")
+        messages.error(request, _("Say why you decline, so the trader knows."))
+        return redirect("marketplace:shop_quote", pk=quote.pk)
+    try:
+        quote_decline(quote=quote, reason=form.cleaned_data["reason"], actor=request.user)
+    except MarketplaceError as error:
+        messages.error(request, str(error))
+        return redirect("marketplace:shop_quote", pk=quote.pk)
+    messages.success(request, _("Request declined; %(name)s is told why.") % {"name": quote.name})
+    return redirect("marketplace:shop_quotes")

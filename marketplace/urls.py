@@ -1,4 +1,5 @@
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from . import pickup_views, shop_grouptrade, shop_views, views
 
@@ -7,6 +8,11 @@ app_name = "marketplace"
 urlpatterns = [
     path("market/orders/<str:reference>/", views.order_detail, name="order_detail"),
     path("market/my-orders/", views.order_history, name="order_history"),
+    path("market/quotes/", views.quote_list, name="quote_list"),
+    path("market/quotes/new/", views.quote_request, name="quote_request"),
+    path("market/quotes/<int:pk>/", views.quote_detail, name="quote_detail"),
+    path("market/quotes/<int:pk>/accept/", views.quote_accept, name="quote_accept"),
+    path("market/quotes/<int:pk>/withdraw/", views.quote_withdraw, name="quote_withdraw"),
     path("my-shop/", shop_views.dashboard, name="shop"),
     path("my-shop/products/", shop_views.product_list, name="shop_products"),
     path("my-shop/products/add/", shop_views.product_create, name="shop_product_add"),
@@ -19,8 +25,6 @@ urlpatterns = [
     path("my-shop/pickups/settings/", pickup_views.pickup_settings, name="shop_pickup_settings"),
     re_path(r"^my-shop/pickups/(?P<day>\d{4}-\d{2}-\d{2})/$", pickup_views.pickup_day, name="shop_pickup_day"),
     path("my-shop/pickups/collected/<int:pk>/", pickup_views.pickup_collected, name="shop_pickup_collected"),
-    path("my-shop/inquiries/", shop_views.inquiry_list, name="shop_inquiries"),
-    path("my-shop/inquiries/<int:pk>/", shop_views.inquiry_answer, name="shop_inquiry"),
     # Group trade: pooled lots, contributions, the member ledger, payouts and their slips.
     path("my-shop/lots/", shop_grouptrade.lot_list, name="shop_lots"),
     path("my-shop/lots/add/", shop_grouptrade.lot_add, name="shop_lot_add"),
@@ -40,4 +44,13 @@ urlpatterns = [
     path("my-shop/ledger/<int:group_pk>/fee/", shop_grouptrade.fee_set, name="shop_ledger_fee"),
     path("my-shop/ledger/<int:group_pk>/payouts/", shop_grouptrade.payout_add, name="shop_payout_add"),
     path("my-shop/ledger/payouts/<int:pk>/slip/", shop_grouptrade.payout_slip, name="shop_payout_slip"),
+    path("my-shop/quotes/", shop_views.quote_list, name="shop_quotes"),
+    path("my-shop/quotes/<int:pk>/", shop_views.quote_detail, name="shop_quote"),
+    path("my-shop/quotes/<int:pk>/decline/", shop_views.quote_decline_view, name="shop_quote_decline"),
+    # The inquiries screens became the quotes screens.
+    path("my-shop/inquiries/", RedirectView.as_view(pattern_name="marketplace:shop_quotes", permanent=True)),
+    path(
+        "my-shop/inquiries/<int:pk>/",
+        RedirectView.as_view(pattern_name="marketplace:shop_quote", permanent=True),
+    ),
 ]

@@ -10,15 +10,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.throttling import limit_writes
 
 from . import services
 from .cart import Cart
-from .exceptions import CheckoutError
+from .exceptions import CheckoutError, MarketplaceError
 from .filters import ProductFilter
-from .forms import AddToCartForm, CartUpdateForm, CheckoutForm, InquiryForm
-from .models import MarketPage, Order, Product
+from .forms import (
+    AddToCartForm,
+    CartUpdateForm,
+    CategoryQuoteRequestForm,
+    CheckoutForm,
+    QuoteAcceptForm,
+    QuoteRequestForm,
+)
+from .models import MarketPage, Order, Product, Quote
 from .payments.providers import after_checkout_url, checkout_choices
 from .services import order_place, pickup_day_choices
 
@@ -84,7 +92,7 @@ def _published_product_and_related(product_id: int) -> tuple[Product, list[Produ
 
 
 def product_detail(
-    request, page: MarketPage, product_id: int, slug=None, *, inquiry_form=None, cart_form=None, status=200
+    request, page: MarketPage, product_id: int, slug=None, *, quote_form=None, cart_form=None, status=200
 ):
     product, related = _published_product_and_related(product_id)
     return _render(
@@ -96,26 +104,39 @@ def product_detail(
             "related": related,
             "cart_form": cart_form
             or AddToCartForm(initial={"product": product.pk, "quantity": product.minimum_order.normalize()}),
-            "inquiry_form": inquiry_form or InquiryForm(initial={"quantity": product.minimum_order.normalize()}),
+            "quote_form": quote_form
+            or QuoteRequestForm(
+                initial=_contact_initial(request, quantity=product.minimum_order.normalize()), with_commune=False
+            ),
             "page_title": product.title,
         },
         status=status,
     )
 
 
+def _contact_initial(request, **initial) -> dict:
+    """A signed-in trader's contact, so she does not type it again."""
+    user = request.user
+    if user.is_authenticated:
+        initial.update(name=user.get_full_name(), phone=user.phone, email=user.email)
+    return initial
+
+
 @limit_writes
-def inquiry_create(request, page: MarketPage, product_id: int):
+def product_quote_request(request, page: MarketPage, product_id: int):
+    """The product page's request for a quote (a larger quantity, a future harvest)."""
     product = _published_product(product_id)
     if request.method != "POST":
-        return redirect(page.product_url(product) + "#inquiry")
-    form = InquiryForm(request.POST)
+        return redirect(page.product_url(product) + "#quote")
+    form = QuoteRequestForm(request.POST, with_commune=False)
     if not form.is_valid():
-        return product_detail(request, page, product_id, inquiry_form=form, status=400)
-    services.inquiry_create(inquiry=form.save(commit=False), product=product, user=request.user)
+        return product_detail(request, page, product_id, quote_form=form, status=400)
+    quote = services.quote_request(quote=form.save(commit=False), product=product, user=request.user)
     messages.success(
-        request, _("Your inquiry was sent to %(group)s. They will reply by phone or email.") % {"group": product.group}
+        request,
+        _("Your request was sent to %(group)s. Their offer will appear on this page.") % {"group": product.group},
     )
-    return redirect(page.product_url(product))
+    return redirect(quote.token_url())
 
 
 def cart_add(request, page: MarketPage):
@@ -259,3 +280,127 @@ def order_history(request):
     return TemplateResponse(
         request, "marketplace/order_history.html", {"page_obj": page_obj, "page_title": _("My orders")}
     )
+
+
+# --- Trader quotes ---------------------------------------------------------------------------
+# Not routes of MarketPage (like the order page): a quote is found by its number, and is hers
+# by the secret token in its link, or by her account.
+
+
+def _market_page(request):
+    return MarketPage.objects.live().filter(locale__language_code=request.LANGUAGE_CODE).first()
+
+
+def _trader_quote(request, pk: int) -> tuple[Quote, str]:
+    """The quote if this visitor may see it (its token, or her account), else 404; and the token
+    to carry in forms and links."""
+    quote = get_object_or_404(Quote.objects.with_related(), pk=pk)
+    token = request.POST.get("token") or request.GET.get("token")
+    if quote.token_matches(token):
+        return quote, token
+    if request.user.is_authenticated and quote.user_id == request.user.pk:
+        return quote, ""
+    raise Http404
+
+
+@login_required
+def quote_list(request):
+    quotes = Quote.objects.for_user(request.user).with_related()
+    page_obj = Paginator(quotes, 20).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "marketplace/quote_list.html",
+        {"page_obj": page_obj, "market_page": _market_page(request), "page_title": _("My quotes")},
+    )
+
+
+@limit_writes
+def quote_request(request):
+    """A request for a category (“200 kg of jasmine rice”) to a producer group she picks."""
+    initial = _contact_initial(request)
+    if request.GET.get("category", "").isdigit():
+        initial["category"] = int(request.GET["category"])
+    form = CategoryQuoteRequestForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            quote = services.quote_request(
+                quote=form.save(commit=False),
+                category=form.cleaned_data["category"],
+                group=form.cleaned_data["group"],
+                user=request.user,
+            )
+            messages.success(
+                request,
+                _("Your request was sent to %(group)s. Their offer will appear on this page.") % {"group": quote.group},
+            )
+            return redirect(quote.token_url())
+        status = 400
+    return TemplateResponse(
+        request,
+        "marketplace/quote_request.html",
+        {"form": form, "market_page": _market_page(request), "page_title": _("Ask for a quote")},
+        status=status,
+    )
+
+
+def _accept_initial(quote: Quote) -> dict:
+    if quote.delivery_commune_id:
+        return {"delivery_method": Order.DeliveryMethod.DELIVERY, "delivery_address": str(quote.delivery_commune)}
+    return {"delivery_method": Order.DeliveryMethod.PICKUP}
+
+
+def quote_detail(request, pk: int, *, accept_form=None, problems=(), status=200):
+    quote, token = _trader_quote(request, pk)
+    if accept_form is None and quote.can_be_accepted:
+        accept_form = QuoteAcceptForm(payment_choices=checkout_choices(request), initial=_accept_initial(quote))
+    return TemplateResponse(
+        request,
+        "marketplace/quote_detail.html",
+        {
+            "quote": quote,
+            "token": token,
+            "accept_form": accept_form if quote.can_be_accepted else None,
+            "problems": problems,
+            "market_page": _market_page(request),
+            "page_title": _("Quote %(number)s") % {"number": quote.pk},
+        },
+        status=status,
+    )
+
+
+def _back_to(quote: Quote, token: str):
+    if token:
+        return redirect(quote.token_url())
+    return redirect("marketplace:quote_detail", pk=quote.pk)
+
+
+@require_POST
+@limit_writes
+def quote_accept(request, pk: int):
+    quote, token = _trader_quote(request, pk)
+    form = QuoteAcceptForm(request.POST, payment_choices=checkout_choices(request))
+    if not form.is_valid():
+        return quote_detail(request, pk, accept_form=form, status=400)
+    try:
+        order = services.quote_accept(quote=quote, buyer=request.user, **form.cleaned_data)
+    except CheckoutError as error:
+        return quote_detail(request, pk, accept_form=form, problems=error.problems, status=409)
+    except MarketplaceError as error:
+        messages.error(request, str(error))
+        return _back_to(quote, token)
+    messages.success(request, _("Offer accepted: order %(reference)s.") % {"reference": order.reference})
+    return redirect(after_checkout_url(order))
+
+
+@require_POST
+@limit_writes
+def quote_withdraw(request, pk: int):
+    quote, token = _trader_quote(request, pk)
+    try:
+        services.quote_withdraw(quote=quote)
+    except MarketplaceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your request is withdrawn."))
+    return _back_to(quote, token)

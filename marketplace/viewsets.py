@@ -1,11 +1,11 @@
 """Wagtail admin screens: staff moderate products and manage orders, fulfilments and
-inquiries, with filters, CSV/XLSX export and inspect views.
+trader quotes, with filters, CSV/XLSX export and inspect views.
 
 Every screen of a scoped model follows its permission policy (permissions.py) through
 accounts.admin_views: market staff reach every record, anyone else given admin access only the
 records of their producer groups. Orders are never created or deleted here (stock is reserved and
 released by the services); order and fulfilment statuses move only through the actions below,
-and inquiries are answered only through `services.inquiry_reply`."""
+and quotes change only through their services (answered in My shop, accepted by the trader)."""
 
 import django_filters
 from django.contrib import messages
@@ -19,15 +19,14 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.log_actions import log
 
-from accounts.admin_views import ScopedEditView, ScopedIndexView, ScopedModelViewSet, object_for
+from accounts.admin_views import ScopedIndexView, ScopedModelViewSet, object_for
 from networks.models import Group
 
-from .admin_forms import InquiryReplyForm, ProductAdminForm
+from .admin_forms import ProductAdminForm
 from .exceptions import InvalidTransition, MarketplaceError
-from .models import Category, Fulfilment, Inquiry, Order, Product
-from .services import fulfilment_set_status, inquiry_reply, order_cancel, order_complete
+from .models import Category, Fulfilment, Order, Product, Quote
+from .services import fulfilment_set_status, order_cancel, order_complete
 
 
 class CategoryViewSet(ModelViewSet):
@@ -268,24 +267,41 @@ class FulfilmentViewSet(ScopedModelViewSet):
         return super().get_urlpatterns() + [path("<int:pk>/move/<str:status>/", self.move_view, name="move")]
 
 
-class InquiryReplyView(ScopedEditView):
-    """The inquiry's edit screen answers it: the reply goes through `services.inquiry_reply`
-    (which stamps who replied and when, sets the status and notifies the trader); nothing else
-    about the inquiry is edited here."""
+class QuoteFilterSet(WagtailFilterSet):
+    group = django_filters.ModelChoiceFilter(
+        label=_("Producer group"), queryset=Group.objects.filter(network__slug="producer-group")
+    )
 
-    def save_instance(self):
-        inquiry = inquiry_reply(inquiry=self.object, reply=self.form.cleaned_data["reply"], actor=self.request.user)
-        log(instance=inquiry, action="wagtail.edit", user=self.request.user, content_changed=True)
-        return inquiry
+    class Meta:
+        model = Quote
+        fields = ["status", "group"]
 
 
-class InquiryViewSet(ScopedModelViewSet):
-    model = Inquiry
+class QuoteIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().with_related()
+
+
+class QuoteViewSet(ScopedModelViewSet):
+    """Trader quotes, read-only here: the group answers in My shop (services.quote_offer,
+    quote_decline) and the trader accepts or withdraws on her quote page, so every change goes
+    through a service that locks the quote."""
+
+    model = Quote
     icon = "help"
-    menu_label = _("Inquiries")
-    url_namespace = "market_inquiry"
-    list_display = ["name", "phone", "group", "product", "quantity", "status", DateColumn("created_at")]
-    list_filter = ["status", "group"]
+    menu_label = _("Quotes")
+    url_namespace = "market_quote"
+    index_view_class = QuoteIndexView
+    filterset_class = QuoteFilterSet
+    list_display = [
+        "name",
+        "group",
+        Column("subject", label=_("product or category")),
+        "quantity",
+        "unit_price",
+        Column("status", label=_("status"), accessor="get_current_status_display"),
+        DateColumn("created_at"),
+    ]
     list_export = [
         "created_at",
         "name",
@@ -293,26 +309,23 @@ class InquiryViewSet(ScopedModelViewSet):
         "email",
         "group",
         "product",
+        "category",
         "quantity",
+        "target_price",
+        "delivery_commune",
         "wanted_by",
         "message",
+        "unit_price",
+        "offered_quantity",
+        "valid_until",
         "reply",
         "status",
+        "order",
     ]
-    export_filename = "inquiries"
-    edit_view_class = InquiryReplyView
-    edit_handler = ObjectList(
-        [
-            FieldRowPanel([FieldPanel("name", read_only=True), FieldPanel("phone", read_only=True)]),
-            FieldRowPanel([FieldPanel("quantity", read_only=True), FieldPanel("wanted_by", read_only=True)]),
-            FieldPanel("message", read_only=True),
-            FieldPanel("status", read_only=True),
-            FieldPanel("reply"),
-        ],
-        base_form_class=InquiryReplyForm,
-    )
+    export_filename = "quotes"
     inspect_view_enabled = True
     copy_view_enabled = False
+    form_fields = []
 
 
 class MarketplaceViewSetGroup(ViewSetGroup):
@@ -323,6 +336,6 @@ class MarketplaceViewSetGroup(ViewSetGroup):
         ProductViewSet("market_product"),
         OrderViewSet("market_order"),
         FulfilmentViewSet("market_fulfilment"),
-        InquiryViewSet("market_inquiry"),
+        QuoteViewSet("market_quote"),
         CategoryViewSet("market_category"),
     )

@@ -7,8 +7,7 @@ template's first line is the subject.
 
 Later events (issue 15, not built yet) plug in the same way: add an Event here, its three
 templates, a case in tests/notifications/test_templates.py, and call `notify` from the service
-that records the fact — `quote_answered` (trader; keys: group, product, price, quantity,
-valid_until, url) from the quote service, `payout_recorded` (member; keys: group, amount, date,
+that records the fact — `payout_recorded` (member; keys: group, amount, date,
 balance) from the member ledger."""
 
 from dataclasses import dataclass
@@ -33,6 +32,9 @@ EVENTS: dict[str, Event] = {
         _event("order_ready", "buyer", "reference", "group", "place", "url", "group_id"),
         _event("waitlist_promoted", "learner", "name", "course", "start", "url"),
         _event("session_reminder", "learner", "name", "course", "start", "venue", "url"),
-        _event("inquiry_answered", "trader", "name", "group", "product", "reply", "group_id"),
+        _event(
+            "quote_offered", "trader", "name", "group", "product", "price", "quantity", "valid_until", "url", "group_id"
+        ),
+        _event("quote_declined", "trader", "name", "group", "product", "reason", "url", "group_id"),
     )
 }

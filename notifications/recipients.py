@@ -64,12 +64,12 @@ class Recipient:
         )
 
     @classmethod
-    def for_inquiry(cls, inquiry) -> "Recipient":
+    def for_quote(cls, quote) -> "Recipient":
         return cls(
-            key=f"inquiry:{inquiry.pk}",
-            name=inquiry.name,
-            email=inquiry.email,
-            phone=inquiry.phone,
+            key=f"quote:{quote.pk}",
+            name=quote.name,
+            email=quote.email,
+            phone=quote.phone,
             language="km",
-            user_id=inquiry.user_id,
+            user_id=quote.user_id,
         )

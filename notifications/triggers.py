@@ -6,7 +6,7 @@ Messages carry only what the recipient needs: a group hears which goods of ITS p
 never the buyer's phone or address; a buyer hears which group and where to pick up."""
 
 from django.db.models import Q
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .recipients import Recipient
@@ -134,24 +134,28 @@ def waitlist_promoted(*, enrolment, url: str) -> bool:
     )
 
 
-def inquiry_answered(*, inquiry) -> bool:
-    """The trader whose inquiry a group answered (each answer once)."""
+def quote_answered(*, quote, url: str, price: str = "", quantity: str = "") -> bool:
+    """The trader whose request a group answered: an offer (price and quantity as the
+    marketplace words them, validity) or a refusal with its reason. Each answer once (a revised
+    offer is a new answer)."""
     with translation.override("km"):
-        product = str(inquiry.product.title) if inquiry.product else str(inquiry.group)
-        context = {
-            "name": inquiry.name,
-            "group": str(inquiry.group),
-            "product": product,
-            "reply": inquiry.reply,
-            "group_id": inquiry.group_id,
-        }
-    answered = inquiry.replied_at.isoformat() if inquiry.replied_at else ""
+        context = {"name": quote.name, "group": str(quote.group), "product": str(quote.subject), "url": url}
+        if quote.status == "declined":
+            event = "quote_declined"
+            context["reason"] = quote.reply
+        else:
+            event = "quote_offered"
+            context["price"] = price
+            context["quantity"] = quantity
+            context["valid_until"] = formats.date_format(timezone.localtime(quote.valid_until), "SHORT_DATETIME_FORMAT")
+    context["group_id"] = quote.group_id
+    answered = quote.replied_at.isoformat() if quote.replied_at else ""
     return (
         notify(
-            event="inquiry_answered",
-            recipient=Recipient.for_inquiry(inquiry),
+            event=event,
+            recipient=Recipient.for_quote(quote),
             context=context,
-            idempotency_key=f"{inquiry.pk}:{answered}",
+            idempotency_key=f"{quote.pk}:{answered}",
         )
         is not None
     )

@@ -300,7 +300,7 @@ AXES_VERBOSE = False
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 # Reverse proxies in front of the app that append to X-Forwarded-For (production: 1).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-# Anonymous writes (checkout, enrol, inquiry, contact, "I have paid", password reset): POSTs per
+# Anonymous writes (checkout, enrol, quote request/accept/withdraw, contact, "I have paid", password reset): POSTs per
 # client address and view, django-ratelimit syntax; empty turns the limit off.
 RATELIMIT_WRITES = os.environ.get("RATELIMIT_WRITES", "30/10m") or None
 # Uploaded images are stored re-encoded (cms/uploads.py): the admin's image forms use it.

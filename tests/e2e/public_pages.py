@@ -100,7 +100,17 @@ def walk(
         yield walker.goto(lang, "catalog", f"/{lang}/market/")
         product = walker.goto(lang, "product", walker.first_href("main a[href*='/market/p/']"))
         yield product
-        yield walker.submit(lang, "product (inquiry errors)", "form[action$='/inquire/']")
+        yield walker.submit(lang, "product (quote request errors)", "form[action$='/quote/']")
+        # A trader's quote request from the product page leads to her quote's page (token link).
+        page.goto(product.url)
+        yield walker.submit(
+            lang,
+            "quote (requested)",
+            "form[action$='/quote/']",
+            {"#id_quote_name": "ស្រីពៅ", "#id_quote_phone": "012 345 678", "#id_quote_quantity": "80"},
+        )
+        yield walker.goto(lang, "ask for a quote", f"/{lang}/market/quotes/new/")
+        yield walker.submit(lang, "ask for a quote (errors)", "main form.form")
         page.goto(product.url)
         yield walker.submit(lang, "cart", "form[action$='/cart/add/']")
         yield walker.goto(lang, "checkout", f"/{lang}/market/checkout/")
@@ -155,7 +165,6 @@ def walk(
         yield walker.goto(lang, "My shop: add product", f"/{lang}/my-shop/products/add/")
         yield walker.submit(lang, "My shop: add product (errors)", "main form.form")
         yield walker.goto(lang, "My shop: orders", f"/{lang}/my-shop/orders/")
-        yield walker.goto(lang, "My shop: inquiries", f"/{lang}/my-shop/inquiries/")
         yield walker.goto(lang, "My shop: pickup days", f"/{lang}/my-shop/pickups/")
         # The pickups demo books orders on the group's next pickup day: follow its link.
         if page.locator("main a[href*='/my-shop/pickups/2']").count():
@@ -183,6 +192,9 @@ def walk(
         )
         if page.locator("main a[href$='/slip/']").count():
             yield walker.goto(lang, "My shop: payout slip", walker.first_href("main a[href$='/slip/']"))
+        yield walker.goto(lang, "My shop: quotes", f"/{lang}/my-shop/quotes/?show=all")
+        if page.locator("main .shop-order h2 a").count():
+            yield walker.goto(lang, "My shop: quote", walker.first_href("main .shop-order h2 a"))
 
 
 # Words allowed in Latin script on Khmer pages: names of standards, formats, currencies, banks and

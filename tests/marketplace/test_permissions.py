@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import Permission
 
 from accounts import roles
-from marketplace.models import Inquiry, Product
+from marketplace.models import Product, Quote
 from marketplace.permissions import FulfilmentPermissionPolicy, OrderPermissionPolicy, ProductPermissionPolicy
 from tests.admin_walk import assert_can_reach, assert_cannot_reach
 from tests.factories.marketplace import place_order
@@ -34,12 +34,12 @@ def records_of_b(shop):
     Product.objects.filter(pk=shop.product_b.pk).update(title_km="សូត្រសម្ងាត់ខ", title_en="Secret silk of B")
     shop.product_b.refresh_from_db()
     order = place(shop.product_b, "Buyer of group B")
-    inquiry = Inquiry.objects.create(group=shop.group_b, name="Trader of group B", phone="012", quantity=1, message="?")
+    quote = Quote.objects.create(group=shop.group_b, name="Trader of group B", phone="012", quantity=1, message="?")
     return {
         "market_product": (shop.product_b, ["សូត្រសម្ងាត់ខ", "Secret silk of B"]),
         "market_order": (order, ["Buyer of group B", order.reference]),
         "market_fulfilment": (order.fulfilments.get(), [order.reference]),
-        "market_inquiry": (inquiry, ["Trader of group B"]),
+        "market_quote": (quote, ["Trader of group B"]),
     }
 
 
@@ -59,7 +59,7 @@ def test_every_marketplace_admin_url_follows_the_policy_for_every_role(client, s
         "market_product": ("index", "edit", "history", "usage", "inspect"),
         "market_order": ("index", "edit", "history", "inspect", "cancel"),
         "market_fulfilment": ("index", "edit", "history", "inspect"),
-        "market_inquiry": ("index", "edit", "history", "inspect"),
+        "market_quote": ("index", "inspect"),  # never edited here: no history of its own
     }
     for user in (editor, administrator):
         for namespace, (record, markers) in records_of_b.items():
@@ -94,8 +94,8 @@ def test_every_scoped_model_has_its_policy_registered():
     """The admin, Wagtail's URL finder and the log reports ask the registry: never a fallback."""
     from wagtail.permissions import policy_registry
 
-    from marketplace.models import Fulfilment, Inquiry, Order
-    from marketplace.permissions import InquiryPermissionPolicy
+    from marketplace.models import Fulfilment, Order
+    from marketplace.permissions import QuotePermissionPolicy
     from networks.models import Member
     from networks.permissions import MemberPermissionPolicy
     from training.models import CourseSession, Enrolment
@@ -105,7 +105,7 @@ def test_every_scoped_model_has_its_policy_registered():
         Product: ProductPermissionPolicy,
         Order: OrderPermissionPolicy,
         Fulfilment: FulfilmentPermissionPolicy,
-        Inquiry: InquiryPermissionPolicy,
+        Quote: QuotePermissionPolicy,
         Member: MemberPermissionPolicy,
         CourseSession: CourseSessionPermissionPolicy,
         Enrolment: EnrolmentPermissionPolicy,

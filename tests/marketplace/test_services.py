@@ -109,7 +109,7 @@ def test_minimum_order_and_future_harvest(shop):
     with pytest.raises(CheckoutError) as error:
         place_order(CartLine(shop.product_a.pk, Decimal("5")), CartLine(shop.product_b.pk, Decimal("1")))
     text = " ".join(error.value.problems)
-    assert "minimum order" in text and "inquiry" in text
+    assert "minimum order" in text and "quote" in text
 
 
 def test_price_changed_since_added_is_reported(shop):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from marketplace.models import Fulfilment, Inquiry, Order, Product
+from marketplace.models import Fulfilment, Order, Product, Quote
 from tests.factories.marketplace import place_order, png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -39,16 +39,16 @@ def test_only_linked_producers_enter_my_shop(client, shop, make_user, who, statu
         client.force_login(make_user("Buyer"))
     elif who == "unlinked_producer":
         client.force_login(make_user("Producer"))  # no registry member linked
-    for url in (SHOP, SHOP + "products/", SHOP + "orders/", SHOP + "inquiries/", SHOP + "products/add/"):
+    for url in (SHOP, SHOP + "products/", SHOP + "orders/", SHOP + "quotes/", SHOP + "products/add/"):
         assert client.get(url).status_code == status
 
 
-def test_producer_a_sees_only_own_groups_products_orders_and_inquiries(client, shop):
+def test_producer_a_sees_only_own_groups_products_orders_and_quotes(client, shop):
     order = place_order(shop.product_a, shop.product_b)
-    Inquiry.objects.create(
+    Quote.objects.create(
         group=shop.group_b, product=shop.product_b, name="Trader B", phone="012", quantity=5, message="?"
     )
-    Inquiry.objects.create(
+    Quote.objects.create(
         group=shop.group_a, product=shop.product_a, name="Trader A", phone="012", quantity=5, message="?"
     )
     client.force_login(shop.producer_a_user)
@@ -58,14 +58,14 @@ def test_producer_a_sees_only_own_groups_products_orders_and_inquiries(client, s
     assert shop.product_a2.title_km not in products  # another member's product: coordinator only
     orders = client.get(SHOP + "orders/").content.decode()
     assert order.reference in orders and shop.product_b.title_km not in orders
-    inquiries = client.get(SHOP + "inquiries/").content.decode()
-    assert "Trader A" in inquiries and "Trader B" not in inquiries
+    quotes = client.get(SHOP + "quotes/").content.decode()
+    assert "Trader A" in quotes and "Trader B" not in quotes
 
 
 def test_producer_a_cannot_change_group_bs_things(client, shop):
     order = place_order(shop.product_b)
     part_b = order.fulfilments.get()
-    inquiry = Inquiry.objects.create(group=shop.group_b, name="T", phone="012", quantity=5, message="?")
+    quote = Quote.objects.create(group=shop.group_b, name="T", phone="012", quantity=5, message="?")
     client.force_login(shop.producer_a_user)
     pk = shop.product_b.pk
     assert client.get(f"{SHOP}products/{pk}/").status_code == 404
@@ -73,12 +73,12 @@ def test_producer_a_cannot_change_group_bs_things(client, shop):
     assert client.post(f"{SHOP}products/{pk}/stock/", {"stock": "0"}).status_code == 404
     assert client.post(f"{SHOP}products/{pk}/status/", {"action": "archive"}).status_code == 404
     assert client.post(f"{SHOP}orders/{part_b.pk}/", {"status": "ready"}).status_code == 404
-    assert client.post(f"{SHOP}inquiries/{inquiry.pk}/", {"reply": "Yes"}).status_code == 404
+    assert client.post(f"{SHOP}quotes/{quote.pk}/decline/", {"reason": "No"}).status_code == 404
     shop.product_b.refresh_from_db()
     part_b.refresh_from_db()
-    inquiry.refresh_from_db()
+    quote.refresh_from_db()
     assert shop.product_b.stock == Decimal("99") and shop.product_b.status == "published"
-    assert part_b.status == Fulfilment.Status.NEW and inquiry.reply == ""
+    assert part_b.status == Fulfilment.Status.NEW and quote.status == Quote.Status.REQUESTED
 
 
 def test_producer_cannot_list_a_product_in_another_group_or_for_someone_else(client, shop):
@@ -206,21 +206,6 @@ def test_group_fulfils_only_its_part_and_the_buyer_is_told(client, shop, django_
     client.post(f"{SHOP}orders/{part_a.pk}/", {"status": "cancelled"})
     part_a.refresh_from_db()
     assert part_a.status == "ready"
-
-
-def test_answer_an_inquiry(client, shop, django_capture_on_commit_callbacks):
-    inquiry = Inquiry.objects.create(
-        group=shop.group_a, name="Hotel", phone="012", email="hotel@example.org", quantity=50, message="?"
-    )
-    client.force_login(shop.producer_a_user)
-    client.post(f"{SHOP}inquiries/{inquiry.pk}/", {"reply": ""})
-    inquiry.refresh_from_db()
-    assert inquiry.status == "open"
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"{SHOP}inquiries/{inquiry.pk}/", {"reply": "Yes, in March"})
-    inquiry.refresh_from_db()
-    assert inquiry.status == "answered" and inquiry.replied_by == shop.producer_a_user
-    assert any(m.to == ["hotel@example.org"] for m in mail.outbox)
 
 
 def paid(order):

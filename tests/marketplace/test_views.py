@@ -225,12 +225,12 @@ def test_signed_in_buyer_sees_own_order_history_only(client, site_pages, shop, m
     assert client.get("/km/market/my-orders/").status_code == 302
 
 
-def test_inquiry_goes_to_the_products_group(client, site_pages, shop, django_capture_on_commit_callbacks):
-    from marketplace.models import Inquiry
+def test_a_quote_request_goes_to_the_products_group(client, site_pages, shop, django_capture_on_commit_callbacks):
+    from marketplace.models import Quote
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"{MARKET}p/{shop.product_b.pk}/inquire/",
+            f"{MARKET}p/{shop.product_b.pk}/quote/",
             {
                 "name": "Hotel",
                 "phone": "012999888",
@@ -240,11 +240,11 @@ def test_inquiry_goes_to_the_products_group(client, site_pages, shop, django_cap
             },
         )
     assert response.status_code == 302
-    inquiry = Inquiry.objects.get()
-    assert inquiry.group == shop.group_b  # the tampered group field is ignored
+    quote = Quote.objects.get()
+    assert quote.group == shop.group_b  # the tampered group field is ignored
     assert any(shop.producer_b_user.email in m.to for m in mail.outbox)
-    response = client.post(f"{MARKET}p/{shop.product_b.pk}/inquire/", {"name": "", "phone": "", "quantity": "-3"})
-    assert response.status_code == 400 and Inquiry.objects.count() == 1
+    response = client.post(f"{MARKET}p/{shop.product_b.pk}/quote/", {"name": "", "phone": "", "quantity": "-3"})
+    assert response.status_code == 400 and Quote.objects.count() == 1
 
 
 def test_home_page_features_products_and_site_search_finds_them(client, site_pages, shop):

@@ -20,7 +20,22 @@ CONTEXTS = {
         "venue": "Skills Center",
         "url": "http://x/e/",
     },
-    "inquiry_answered": {"name": "Dara", "group": "Group A", "product": "Rice", "reply": "Yes, 500 kg."},
+    "quote_offered": {
+        "name": "Dara",
+        "group": "Group A",
+        "product": "Rice",
+        "price": "$1.10 / kg",
+        "quantity": "500 kg",
+        "valid_until": "2027-01-15 17:00",
+        "url": "http://x/q/",
+    },
+    "quote_declined": {
+        "name": "Dara",
+        "group": "Group A",
+        "product": "Rice",
+        "reason": "Sold out.",
+        "url": "http://x/q/",
+    },
 }
 assert set(CONTEXTS) == set(EVENTS)
 

@@ -1,15 +1,17 @@
 """The events, end to end through the real services: each caller reaches the right people
 through `notify`, on the channel each one has, in Khmer — and the email that existed stays."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from accounts import roles
 from marketplace.cart import CartLine
-from marketplace.models import Inquiry
-from marketplace.services import fulfilment_set_status, inquiry_create, inquiry_reply
+from marketplace.models import Quote
+from marketplace.services import fulfilment_set_status, quote_decline, quote_offer, quote_request
 from notifications.models import Contact, Delivery
 from tests.factories.marketplace import place_order
 from tests.marketplace.conftest import Shop
@@ -98,15 +100,26 @@ def test_ready_for_pickup_by_email_when_the_buyer_gave_one(shop, django_capture_
     assert order.reference in to_buyer[0].subject
 
 
-def test_inquiry_answered_tells_the_trader(shop, make_user, gateway, django_capture_on_commit_callbacks):
-    inquiry = inquiry_create(
-        inquiry=Inquiry(name="Hotel", phone="012999888", quantity=Decimal("200"), message="Next harvest?"),
+def test_an_offer_and_a_refusal_tell_the_trader(shop, make_user, gateway, django_capture_on_commit_callbacks):
+    quote = quote_request(
+        quote=Quote(name="Hotel", phone="012999888", quantity=Decimal("200"), message="Next harvest?"),
         product=shop.product_a,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        inquiry_reply(inquiry=inquiry, reply="500 kg in January.", actor=shop.coordinator_user)
+        quote_offer(
+            quote=quote,
+            product=shop.product_a,
+            unit_price=Decimal("1.10"),
+            quantity=Decimal("200"),
+            valid_until=timezone.now() + datetime.timedelta(days=2),
+            actor=shop.coordinator_user,
+        )
     assert [call["to"] for call in gateway.calls] == ["+85512999888"]
-    assert "500 kg in January." in gateway.calls[0]["text"] and khmer(gateway.calls[0]["text"])
+    assert "1.10" in gateway.calls[0]["text"] and khmer(gateway.calls[0]["text"])
+    with django_capture_on_commit_callbacks(execute=True):
+        quote_decline(quote=quote, reason="500 kg in January.", actor=shop.coordinator_user)
+    assert len(gateway.calls) == 2
+    assert "500 kg in January." in gateway.calls[1]["text"] and khmer(gateway.calls[1]["text"])
 
 
 def test_withdrawal_from_a_full_session_sends_the_promoted_learner_an_sms(

@@ -22,6 +22,10 @@ LONG = {
     "venue": "មជ្ឈមណ្ឌលបណ្ដុះបណ្ដាលជំនាញ ភ្នំត្រង់បាត",
     "product": "អង្ករផ្ការំដួល សរីរាង្គ ពីស្រែប្រាំងឆ្នាំ២០២៦ ថ្នាក់ទី១",
     "reply": "យើងអាចផ្គត់ផ្គង់បាន ៥០០ គីឡូក្រាម នៅខែមករា តម្លៃ ១.១០ ដុល្លារក្នុងមួយគីឡូក្រាម ប្រសិនបើអ្នកកម្ម៉ង់មុនថ្ងៃទី២០ ខែធ្នូ",
+    "reason": "យើងលក់អស់ហើយ រហូតដល់ការប្រមូលផលខែមករា សូមសួរម្តងទៀតនៅពេលនោះ",
+    "price": "១,២០០ ៛ / គីឡូក្រាម",
+    "quantity": "១២,៥០០ គីឡូក្រាម",
+    "valid_until": "១៥/០១/២០២៧ ១៧:០០",
 }
 LONG_LATIN = {
     **LONG,
@@ -34,6 +38,10 @@ LONG_LATIN = {
     "venue": "Skills Center, Phnum Trung Bat",
     "product": "Organic jasmine rice from the 2026 dry-season harvest, grade 1",
     "reply": "We can supply 500 kg in January at 1.10 USD a kilo if you order before 20 December.",
+    "reason": "We are sold out until the January harvest; please ask again then.",
+    "price": "$1.10 / kilogram",
+    "quantity": "12500 kilogram",
+    "valid_until": "1/15/27, 5:00 PM",
 }
 
 

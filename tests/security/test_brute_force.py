@@ -91,7 +91,10 @@ def _write_urls(public_site):
     product, session = public_site["product"], public_site["session"]
     return {
         "checkout": "/km/market/checkout/",
-        "inquiry": f"/km/market/p/{product.pk}/inquire/",
+        "quote request": f"/km/market/p/{product.pk}/quote/",
+        "quote request (category)": "/km/market/quotes/new/",
+        "quote accept": "/km/market/quotes/999999/accept/",
+        "quote withdraw": "/km/market/quotes/999999/withdraw/",
         "enrol": f"/km/skills-center/enrol/{session.pk}/",
         "contact": "/km/contact/",
         "i have paid": "/km/market/orders/NO-SUCH-ORDER/pay/khqr/check/",
