@@ -622,6 +622,7 @@ def quote_accept(
     payment_method: str,
     delivery_method: str,
     delivery_address: str = "",
+    pickup_dates: dict | None = None,
     buyer=None,
 ) -> Order:
     """The trader accepts the offer: it becomes an order at the quoted unit price and quantity,
@@ -655,6 +656,7 @@ def quote_accept(
             delivery_method=delivery_method,
             delivery_address=delivery_address,
             payment_method=payment_method,
+            pickup_dates=pickup_dates,
             buyer=buyer if buyer is not None and buyer.is_authenticated else locked.user,
         )
         locked.set_status(Quote.Status.ACCEPTED)

@@ -35,6 +35,14 @@ DEFAULT_PAGE_SIZE = 24
 RELATED_COUNT = 4
 
 
+def _pickup_choices(groups: dict) -> list:
+    """The next pickup days of these groups ({id: group}) as DeliveryPaymentForm's choices."""
+    return [
+        (group_id, str(groups[group_id]), [(day.date.isoformat(), day.label()) for day in days])
+        for group_id, days in pickup_day_choices(sorted(groups)).items()
+    ]
+
+
 def _page_size(request) -> int:
     try:
         size = int(request.GET.get("per_page", DEFAULT_PAGE_SIZE))
@@ -216,14 +224,11 @@ def checkout(request, page: MarketPage):
         }
     context = _cart_context(cart)
     group_names = {group.pk: group for group, _items in context["items_by_group"]}
-    pickup_days = pickup_day_choices(sorted(group_names))
+    pickup_choices = _pickup_choices(group_names)
     form = CheckoutForm(
         request.POST or None,
         payment_choices=checkout_choices(request),
-        pickup_choices=[
-            (group_id, str(group_names[group_id]), [(day.date.isoformat(), day.label()) for day in days])
-            for group_id, days in pickup_days.items()
-        ],
+        pickup_choices=pickup_choices,
         initial=initial,
     )
     problems: list[str] = []
@@ -254,7 +259,7 @@ def checkout(request, page: MarketPage):
             "form": form,
             "problems": problems,
             "page_title": _("Checkout"),
-            "pickup_by_arrangement": [group_names[group_id] for group_id, days in pickup_days.items() if not days],
+            "pickup_by_arrangement": [group_names[group_id] for group_id, _name, days in pickup_choices if not days],
         },
         status,
     )
@@ -353,7 +358,11 @@ def _accept_initial(quote: Quote) -> dict:
 def quote_detail(request, pk: int, *, accept_form=None, problems=(), status=200):
     quote, token = _trader_quote(request, pk)
     if accept_form is None and quote.can_be_accepted:
-        accept_form = QuoteAcceptForm(payment_choices=checkout_choices(request), initial=_accept_initial(quote))
+        accept_form = QuoteAcceptForm(
+            payment_choices=checkout_choices(request),
+            pickup_choices=_pickup_choices({quote.group_id: quote.group}),
+            initial=_accept_initial(quote),
+        )
     return TemplateResponse(
         request,
         "marketplace/quote_detail.html",
@@ -379,11 +388,15 @@ def _back_to(quote: Quote, token: str):
 @limit_writes
 def quote_accept(request, pk: int):
     quote, token = _trader_quote(request, pk)
-    form = QuoteAcceptForm(request.POST, payment_choices=checkout_choices(request))
+    form = QuoteAcceptForm(
+        request.POST,
+        payment_choices=checkout_choices(request),
+        pickup_choices=_pickup_choices({quote.group_id: quote.group}),
+    )
     if not form.is_valid():
         return quote_detail(request, pk, accept_form=form, status=400)
     try:
-        order = services.quote_accept(quote=quote, buyer=request.user, **form.cleaned_data)
+        order = services.quote_accept(quote=quote, buyer=request.user, **form.order_place_kwargs())
     except CheckoutError as error:
         return quote_detail(request, pk, accept_form=form, problems=error.problems, status=409)
     except MarketplaceError as error:

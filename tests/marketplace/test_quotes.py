@@ -415,3 +415,28 @@ def test_the_shops_quote_list_runs_a_constant_number_of_queries(client, shop, dj
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(f"{SHOP}quotes/?show=all")
     assert response.content.decode().count('class="shop-order"') == 18
+
+
+def test_accepting_for_pickup_offers_the_groups_next_days_and_books_one(client, shop):
+    """The accepted quote lands on the pick list of the day the trader chose; an invented day is
+    refused and nothing is written."""
+    from tests.factories.networks import PickupSlotFactory
+
+    point = shop.product_a.group.collection_point
+    for weekday in (2, 5):
+        PickupSlotFactory(collection_point=point, weekday=weekday)
+    quote = offer(ask(shop.product_a), price="1.00", quantity="10")
+    field = f"pickup_{shop.product_a.group_id}"
+    page = client.get(quote.token_url()).content.decode()
+    offered = re.findall(rf'name="{field}" value="(\d{{4}}-\d{{2}}-\d{{2}})"', page)
+    assert len(offered) == 4 and all(datetime.date.fromisoformat(day).weekday() in (2, 5) for day in offered)
+    data = {"token": quote.access_token, "delivery_method": "pickup", "payment_method": "cash_on_delivery"}
+    monday = datetime.date.fromisoformat(offered[0]) + datetime.timedelta(
+        days=(7 - datetime.date.fromisoformat(offered[0]).weekday())
+    )
+    response = client.post(f"{QUOTES}{quote.pk}/accept/", {**data, field: monday.isoformat()})
+    assert response.status_code == 400 and Order.objects.count() == 0
+    response = client.post(f"{QUOTES}{quote.pk}/accept/", {**data, field: offered[1]})
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert order.fulfilments.get().pickup_on == datetime.date.fromisoformat(offered[1])
