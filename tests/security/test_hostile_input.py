@@ -60,8 +60,8 @@ def public_url_templates() -> list[str]:
             continue
         # i18n prefix, path converters, regex groups -> one slot each
         route = route.replace("km/", "").replace("en/", "")
+        route = re.sub(r"\(\?P<\w+>[^)]*\)", "{}", route)  # regex groups first: they hold <name>
         route = re.sub(r"<(?:\w+:)?\w+>", "{}", route)
-        route = re.sub(r"\(\?P<\w+>[^)]*\)", "{}", route)
         route = re.sub(r"[\^$?\\]", "", route)
         templates.add(route)
     return sorted(templates)
