@@ -11,6 +11,27 @@ FEATURED_COUNT = 4
 SEARCH_RESULT_COUNT = 10
 
 
+class CardPage:
+    """A page of catalog cards (`{% product_cards %}` takes it) read as product ids: the
+    products themselves, with group, place, photos and renditions, are read in one go only for
+    the cards missing from the fragment cache, so a page whose cards are all cached costs one
+    lean query for the ids instead of a seven-table join and ~300 model instances.
+    Iterating it gives the products (read then, in the page's order)."""
+
+    def __init__(self, ids):
+        self.ids = list(ids)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __iter__(self):
+        products = self.load(self.ids)
+        return iter([products[pk] for pk in self.ids if pk in products])
+
+    def load(self, ids) -> dict[int, Product]:
+        return {product.pk: product for product in Product.objects.published().for_cards().filter(pk__in=ids)}
+
+
 def market_page_for_language(language_code: str | None):
     """The live MarketPage in this language (falls back to any live one)."""
     pages = MarketPage.objects.live().select_related("locale")
