@@ -1,7 +1,11 @@
 """Reads that other apps show (the home page's featured products, site search results): they
 need the market page as well as products, so they sit above the models, not in querysets.py."""
 
+import hashlib
+
+from django.core.paginator import Paginator
 from django.db.models import F
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -9,6 +13,23 @@ from .models import MarketPage, Product
 
 FEATURED_COUNT = 4
 SEARCH_RESULT_COUNT = 10
+
+
+class CatalogPaginator(Paginator):
+    """The catalog's paginator: the number of matching products (a COUNT over every published
+    product) is kept in the fragment cache per filter query until a product, category or group
+    changes (the catalog and registry purge tags)."""
+
+    def __init__(self, object_list, per_page, *, query: str):
+        super().__init__(object_list, per_page)
+        self.query = query
+
+    @cached_property
+    def count(self) -> int:
+        from cms.cache import TAG_CATALOG, TAG_REGISTRY, fragment
+
+        digest = hashlib.sha256(self.query.encode()).hexdigest()[:32]
+        return fragment(f"catalog-count:{digest}", (TAG_CATALOG, TAG_REGISTRY), lambda: Paginator.count.func(self))
 
 
 class CardPage:

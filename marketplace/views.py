@@ -19,7 +19,7 @@ from .filters import ProductFilter
 from .forms import AddToCartForm, CartUpdateForm, CheckoutForm, InquiryForm
 from .models import MarketPage, Order, Product
 from .payments.providers import after_checkout_url, checkout_choices
-from .selectors import CardPage
+from .selectors import CardPage, CatalogPaginator
 from .services import order_place
 
 PAGE_SIZES = (10, 24, 48, 100)
@@ -45,10 +45,11 @@ def catalog(request, page: MarketPage):
     products = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     # Paginate ids only: the cards come from the fragment cache, the products are read only
     # for the cards missing there (selectors.CardPage).
-    paginator = Paginator(products.prefetch_related(None).values_list("pk", flat=True), _page_size(request))
-    page_obj = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    ids = products.prefetch_related(None).values_list("pk", flat=True)
+    paginator = CatalogPaginator(ids, _page_size(request), query=query.urlencode())
+    page_obj = paginator.get_page(request.GET.get("page"))
     return _render(
         request,
         page,

@@ -107,3 +107,16 @@ def test_catalog_filter_form_is_cached_per_language(site_pages, shop):
     english = Client().get(MARKET).content.decode()
     khmer = Client().get("/km/market/").content.decode()
     assert "Show products" in english and "Show products" not in khmer
+
+
+def test_catalog_count_follows_a_product_published_or_withdrawn(site_pages, shop, commit):
+    from tests.factories.marketplace import ProductFactory
+
+    assert "3 products" in Client().get(MARKET).content.decode()
+    assert "1 product<" in Client().get(MARKET, {"q": "silk"}).content.decode()
+    added = commit(lambda: ProductFactory(group=shop.group_b, title_en="Silk scarf"))
+    assert "4 products" in Client().get(MARKET).content.decode()
+    assert "2 products" in Client().get(MARKET, {"q": "silk"}).content.decode()
+    added.status = "archived"
+    commit(added.save)
+    assert "3 products" in Client().get(MARKET).content.decode()
