@@ -38,7 +38,9 @@ def test_production_with_redis_uses_shared_cache_and_persistent_connections():
 
 def test_production_on_postgresql_uses_prepared_statements_unless_turned_off():
     env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://sahakum@127.0.0.1:5432/unused"}
-    show = "o = s.DATABASES['default'].get('OPTIONS', {}); print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    show = (
+        "o = s.DATABASES['default'].get('OPTIONS', {}); print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
     result = _with_settings(show, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "5"]
