@@ -128,7 +128,7 @@ def use_prepared_statements(database: dict, default: bool) -> None:
     than on every request. `DB_PREPARED_STATEMENTS` (1/0) overrides the default; turn it off
     behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode
     before 1.21). Production turns it on (persistent connections make it pay)."""
-    if database["ENGINE"].endswith("postgresql") and env_bool("DB_PREPARED_STATEMENTS", default):
+    if database.get("ENGINE", "").endswith("postgresql") and env_bool("DB_PREPARED_STATEMENTS", default):
         database.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 
 
