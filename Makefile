@@ -8,7 +8,7 @@ PORT ?= 8000
 BANDIT_PATHS := accounts cms marketplace networks notifications training scripts manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test demo localstripe serve migrate seed test test-postgres lint audit format messages check bench clean
+.PHONY: help install install-test demo localstripe serve migrate seed test test-postgres lint audit format messages check bench lighthouse clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ messages: install ## Refresh the Khmer catalog and compile it (needs gettext)
 bench: install-test ## Run the benchmarks (needs PostgreSQL, Redis, wrk) and rewrite bench/RESULTS.md
 	$(PY) bench/perf.py
 	$(PY) bench/run.py
+
+lighthouse: install-test ## Lighthouse on a phone (home, catalog, product, course; Regular 3G); needs Chromium and `npm ci`
+	$(PY) bench/lighthouse.py
 
 clean: ## Remove the virtualenv, database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles media

@@ -482,10 +482,14 @@ def fragment(key: str, tags: Iterable[str], compute):
     return value
 
 
-def fragments_many(items: dict[str, tuple[Iterable[str], object]], compute) -> dict[str, object]:
+def fragments_many(items: dict[str, tuple[Iterable[str], object]], compute, prepare=None) -> dict[str, object]:
     """Many fragments in one cache round trip: `items` maps a key to (tags, argument);
-    `compute(argument)` makes a missing one. Same clock rule as `fragment`."""
+    `compute(argument)` makes a missing one. `prepare(arguments)`, when given, is called once
+    with the arguments of the missing ones before any `compute` (to read them in one query).
+    Same clock rule as `fragment`."""
     if fragment_lifetime() <= 0 or not items:
+        if prepare is not None and items:
+            prepare([argument for _tags, argument in items.values()])
         return {key: compute(argument) for key, (_tags, argument) in items.items()}
     cache = _cache()
     tags_of = {key: sorted(set(tags) | {TAG_SITE}) for key, (tags, _argument) in items.items()}
@@ -502,6 +506,8 @@ def fragments_many(items: dict[str, tuple[Iterable[str], object]], compute) -> d
             missing.append(key)
     if missing:
         clock = _clock_now()
+        if prepare is not None:
+            prepare([items[key][1] for key in missing])
         for key in missing:
             result[key] = compute(items[key][1])
         if clock is not None:

@@ -5,7 +5,6 @@ URLs live under the page (/km/market/…)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Q, Subquery, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,6 +27,7 @@ from .forms import (
 )
 from .models import MarketPage, Order, Product, Quote
 from .payments.providers import after_checkout_url, checkout_choices
+from .selectors import CardPage, CatalogPaginator
 from .services import order_place, pickup_day_choices
 
 PAGE_SIZES = (10, 24, 48, 100)
@@ -59,10 +59,13 @@ def _render(request, page, template, context, status=200):
 def catalog(request, page: MarketPage):
     filterset = ProductFilter(request.GET or None, queryset=Product.objects.published().for_cards())
     products = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    paginator = Paginator(products, _page_size(request))
-    page_obj = paginator.get_page(request.GET.get("page"))
+    # Paginate ids only: the cards come from the fragment cache, the products are read only
+    # for the cards missing there (selectors.CardPage).
     query = request.GET.copy()
     query.pop("page", None)
+    ids = products.prefetch_related(None).values_list("pk", flat=True)
+    paginator = CatalogPaginator(ids, _page_size(request), query=query.urlencode())
+    page_obj = paginator.get_page(request.GET.get("page"))
     return _render(
         request,
         page,
@@ -70,7 +73,7 @@ def catalog(request, page: MarketPage):
         {
             "filter": filterset,
             "page_obj": page_obj,
-            "products": page_obj.object_list,
+            "products": CardPage(page_obj.object_list),
             "extra": query.urlencode(),
             "more_filters_used": any(request.GET.get(name) for name in filterset.form.fields if name != "q"),
         },
@@ -84,19 +87,18 @@ def _published_product(product_id: int) -> Product:
     return product
 
 
-def _published_product_and_related(product_id: int) -> tuple[Product, list[Product]]:
-    """The product and the newest others of its category in one query (their photos and
-    renditions in two more), the product first."""
-    category = Product.objects.filter(pk=product_id).values("category_id")
-    rows = list(
+def _published_product_and_related(product_id: int) -> tuple[Product, CardPage]:
+    """The product (with its photos and renditions) and the ids of the newest others of its
+    category: their cards come from the fragment cache (selectors.CardPage)."""
+    product = _published_product(product_id)
+    related = (
         Product.objects.published()
-        .for_cards()
-        .filter(Q(pk=product_id) | Q(category_id=Subquery(category)))
-        .order_by(Case(When(pk=product_id, then=0), default=1), "-created_at", "-pk")[: RELATED_COUNT + 1]
+        .filter(category_id=product.category_id)
+        .exclude(pk=product.pk)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)[:RELATED_COUNT]
     )
-    if not rows or rows[0].pk != product_id:
-        raise Http404
-    return rows[0], rows[1:]
+    return product, CardPage(related)
 
 
 def product_detail(

@@ -6,7 +6,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import CONTENT_SECURITY_POLICY, DATABASES, env_bool, env_list
+from .base import CONTENT_SECURITY_POLICY, DATABASES, env_bool, env_list, use_prepared_statements
 
 IS_PRODUCTION = True
 # Without these the site would run with an invented key, refuse every request, use SQLite, keep
@@ -77,4 +77,5 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.
 # (a system check fails without REDIS_URL; cms/checks.py).
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+use_prepared_statements(DATABASES["default"], default=True)
 STATELESS_APP_SERVERS = True

@@ -1,3 +1,4 @@
+import hashlib
 from types import SimpleNamespace
 
 from django import template
@@ -94,21 +95,70 @@ def product_cards(context, products, market_page=None, template_name="marketplac
     """`<li>` + card for each product, each card's HTML kept in the fragment cache until its
     product (price, stock, photo…), the registry (group names) or the site settings (exchange
     rate) change; today's date and the language are in the key. A page of cards is one cache
-    round trip instead of a template render per card."""
-    products = list(products)
+    round trip instead of a template render per card.
+
+    `products` is a list of products, or a page of cards with `ids` and a `load(ids)` method
+    (marketplace.selectors.CardPage): then the products themselves are read, in one query,
+    only for the cards missing from the cache."""
+    load = getattr(products, "load", None)
+    items = list(products.ids) if load is not None else list(products)
     template = context.template.engine.get_template(template_name)
     page = context.get("page")
     base = context.get("market_url") or getattr(page, "url", "") or ""
     prefix = f"card:{translation.get_language()}:{timezone.localdate()}:{base}"
+    loaded: dict = {}
 
-    def render(product):
+    def prepare(keys):
+        loaded.update(load(keys))
+
+    def render(key):
+        product = loaded.get(key) if load is not None else key
+        if product is None:  # unpublished since the page of ids was read
+            return ""
         with context.push(product=product, market_page=market_page or page):
             return template.render(context)
 
+    def pk(item):
+        return item if load is not None else item.pk
+
     cards = fragments_many(
-        {f"{prefix}:{product.pk}": ([f"product:{product.pk}", TAG_REGISTRY], product) for product in products},
+        {f"{prefix}:{pk(item)}": ([f"product:{pk(item)}", TAG_REGISTRY], item) for item in items},
         render,
+        prepare if load is not None else None,
     )
     # Each card is the output of an auto-escaping template (rendered above or cached from it).
-    html = "".join(f"<li>{cards[f'{prefix}:{product.pk}']}</li>" for product in products)
+    html = "".join(f"<li>{cards[f'{prefix}:{pk(item)}']}</li>" for item in items if cards[f"{prefix}:{pk(item)}"])
     return mark_safe(html)  # nosec B308 B703  # template output, escaped when it was rendered
+
+
+class FragmentCacheNode(template.Node):
+    def __init__(self, nodelist, name, vary, tags):
+        self.nodelist, self.name, self.vary, self.tags = nodelist, name, vary, tags
+
+    def render(self, context):
+        vary = "\x1f".join(str(expression.resolve(context)) for expression in self.vary)
+        digest = hashlib.sha256(vary.encode()).hexdigest()[:32]
+        key = f"block:{self.name}:{translation.get_language()}:{digest}"
+        return fragment(key, self.tags, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def fragment_cache(parser, token):
+    """`{% fragment_cache "name" tags="catalog registry" vary1 vary2 %}…{% endfragment_cache %}`:
+    the block's HTML kept in the fragment cache (cms.cache.fragment) per language and per value
+    of the `vary` expressions, until a purge of one of the tags (or of the whole site). Only
+    for HTML that is the same for every visitor with those values: never a CSRF token, a
+    name or a cart."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("fragment_cache needs a name")
+    name = bits[1].strip("\"'")
+    tags, vary = [], []
+    for bit in bits[2:]:
+        if bit.startswith("tags="):
+            tags = bit[len("tags=") :].strip("\"'").split()
+        else:
+            vary.append(parser.compile_filter(bit))
+    nodelist = parser.parse(("endfragment_cache",))
+    parser.delete_first_token()
+    return FragmentCacheNode(nodelist, name, vary, tags)

@@ -34,3 +34,17 @@ def test_production_with_redis_uses_shared_cache_and_persistent_connections():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["cms.redis_cache.ResilientRedisCache", "600", "True", "True", "True"]
     assert _manage("check", env=PRODUCTION_ENV).returncode == 0
+
+
+def test_production_on_postgresql_uses_prepared_statements_unless_turned_off():
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://sahakum@127.0.0.1:5432/unused"}
+    show = (
+        "o = s.DATABASES['default'].get('OPTIONS', {}); print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    result = _with_settings(show, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "5"]
+    result = _with_settings(show, env={**env, "DB_PREPARED_STATEMENTS": "0"})
+    assert result.stdout.split() == ["None", "None"]
+    # SQLite has no prepared statements to ask for.
+    assert _with_settings(show, env=PRODUCTION_ENV).stdout.split() == ["None", "None"]
