@@ -115,9 +115,27 @@ class ProductQuerySet(models.QuerySet):
         """Products whose producer completed a Skills Center course (the catalog's filter)."""
         return self.filter(Exists(completed_courses()))
 
+    def with_pool_members(self):
+        """Annotate `pool_members`: for a pooled lot, how many members' goods it still holds
+        (distinct members whose contributions have something left); None for other products.
+        A subquery of the same SELECT. Reached through the reverse relation, so the querysets
+        import nothing from group trade."""
+        contributions = self.model._meta.get_field("pooled_lot").related_model._meta.get_field("contributions")
+        holding = (
+            contributions.related_model.objects.filter(
+                lot__product=OuterRef("pk"), quantity__gt=models.F("quantity_sold")
+            )
+            .order_by()
+            .values("lot__product")
+            .annotate(members=Count("member", distinct=True))
+            .values("members")
+        )
+        return self.annotate(pool_members=Subquery(holding, output_field=models.IntegerField()))
+
     def for_cards(self):
         """What a catalog card shows, in a constant number of queries: the group, its village
-        and district in one join; the producer's training (`with_training`) in the same query;
+        and district in one join; the producer's training (`with_training`) and a pooled lot's
+        number of members (`with_pool_members`) in the same query;
         the first photo's renditions prefetched."""
         ProductPhoto = self.model._meta.get_field("photos").related_model
         # Photo and image in one join; their card renditions in one more query.
@@ -131,6 +149,7 @@ class ProductQuerySet(models.QuerySet):
             self.select_related("category", "group__village__commune__district", "group__commune__district")
             .prefetch_related(Prefetch("photos", queryset=photos))
             .with_training()
+            .with_pool_members()
         )
 
     def editable_by(self, user):
