@@ -183,7 +183,7 @@ def walk(
         )
         if page.locator("main .shop-product h2 a").count():
             yield walker.goto(lang, "My shop: lot", walker.first_href("main .shop-product h2 a"))
-            yield walker.submit(lang, "My shop: lot (errors)", "main form.form", {"input[name=quantity]": "x"})
+            yield walker.submit(lang, "My shop: lot (errors)", "main form.form", {"input[name=quantity]": "0"})
         yield walker.goto(lang, "My shop: new lot", f"/{lang}/my-shop/lots/add/")
         yield walker.submit(lang, "My shop: new lot (errors)", "main form.form")
         yield walker.goto(lang, "My shop: ledger (coordinator)", f"/{lang}/my-shop/ledger/")
