@@ -19,37 +19,6 @@ from training.services import enrolment_complete
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def page_cache(settings):
-    """The anonymous page cache and the fragments on, empty (as tests/perf/conftest.py)."""
-    settings.PAGE_CACHE_SECONDS = 300
-    settings.FRAGMENT_CACHE_SECONDS = 3600
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def fragment_cache(settings):
-    """Fragments cached as in production, page cache off."""
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.FRAGMENT_CACHE_SECONDS = 3600
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change and its after-commit purges, as a real request would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 EN = "/en/market/"
 
 
