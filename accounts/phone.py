@@ -6,6 +6,7 @@ out); a number of another country in E.164 ("+33612345678"). Sign-in, checkout, 
 registry and enrolments all call `normalise`; nothing else decides what a phone number is."""
 
 import phonenumbers
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -75,3 +76,22 @@ class PhoneValidator:
 
 
 validate_phone = PhoneValidator()
+
+
+class PhoneFormField(forms.CharField):
+    """The form field for a phone number: accepts what `normalise` accepts and cleans to the
+    stored form, so no form repeats the rule. Empty is allowed where the field is optional."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return ""
+        phone = normalise(value)
+        if phone is None:
+            raise ValidationError(INVALID_MESSAGE, code="invalid_phone")
+        return phone

@@ -123,9 +123,7 @@ class CheckoutForm(DeliveryPaymentForm):
     buyer_name = forms.CharField(
         label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    buyer_phone = forms.CharField(
-        label=_("Phone"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
-    )
+    buyer_phone = phones.PhoneFormField(label=_("Phone"))
     buyer_email = forms.EmailField(
         label=_("Email (optional)"),
         required=False,
@@ -134,12 +132,6 @@ class CheckoutForm(DeliveryPaymentForm):
     )
 
     field_order = ["buyer_name", "buyer_phone", "buyer_email", "delivery_method", "delivery_address", "payment_method"]
-
-    def clean_buyer_phone(self):
-        phone = phones.normalise(self.cleaned_data["buyer_phone"])
-        if phone is None:
-            raise forms.ValidationError(phones.INVALID_MESSAGE)
-        return phone
 
 
 class QuoteAcceptForm(DeliveryPaymentForm):
@@ -153,6 +145,7 @@ class QuoteRequestForm(forms.ModelForm):
     class Meta:
         model = Quote
         fields = ["name", "phone", "email", "quantity", "target_price", "wanted_by", "delivery_commune", "message"]
+        field_classes = {"phone": phones.PhoneFormField}
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
@@ -177,12 +170,6 @@ class QuoteRequestForm(forms.ModelForm):
         else:
             # The product page's short form: pickup, or say where in the message.
             del self.fields["delivery_commune"]
-
-    def clean_phone(self):
-        phone = phones.normalise(self.cleaned_data["phone"])
-        if phone is None:
-            raise forms.ValidationError(phones.INVALID_MESSAGE)
-        return phone
 
     def clean_wanted_by(self):
         wanted_by = self.cleaned_data.get("wanted_by")

@@ -15,16 +15,7 @@ class CollectionPointShopForm(forms.ModelForm):
     class Meta:
         model = CollectionPoint
         fields = ["address", "phone"]
-        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})}
-
-    def clean_phone(self):
-        raw = self.cleaned_data.get("phone") or ""
-        if not raw.strip():
-            return ""
-        phone = phones.normalise(raw)
-        if phone is None:
-            raise forms.ValidationError(phones.INVALID_MESSAGE)
-        return phone
+        field_classes = {"phone": phones.PhoneFormField}
 
     def save_with_slots(self, formset):
         with transaction.atomic():

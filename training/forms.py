@@ -68,9 +68,8 @@ class CourseSessionAdminForm(WagtailAdminModelForm):
 
 class EnrolmentForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=120)
-    phone = forms.CharField(
+    phone = phones.PhoneFormField(
         label=_("Phone number"),
-        max_length=20,
         help_text=_("We call or text you on this number."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
@@ -96,12 +95,6 @@ class EnrolmentForm(forms.Form):
             self.initial.update(
                 {"name": user.get_full_name() or user.username, "phone": user.phone, "email": user.email}
             )
-
-    def clean_phone(self):
-        phone = phones.normalise(self.cleaned_data["phone"])
-        if phone is None:
-            raise forms.ValidationError(phones.INVALID_MESSAGE)
-        return phone
 
 
 class AttendanceDayForm(forms.Form):

@@ -102,3 +102,21 @@ def test_enrolment_takes_a_number_from_abroad_and_refuses_a_non_number(site_page
         session_id=session.pk, name="Claire", phone="+33 6 12 34 56 78", gender="female", age=30
     )
     assert enrolment.phone == "+33612345678"
+
+
+def test_every_form_asking_for_a_phone_uses_the_one_phone_field():
+    from django import forms as django_forms
+
+    from accounts.phone import PhoneFormField
+    from marketplace.forms import CheckoutForm, QuoteRequestForm
+    from marketplace.pickup_forms import CollectionPointShopForm
+    from training.forms import EnrolmentForm
+
+    assert isinstance(CheckoutForm.base_fields["buyer_phone"], PhoneFormField)
+    for form in (QuoteRequestForm, CollectionPointShopForm, EnrolmentForm):
+        assert isinstance(form.base_fields["phone"], PhoneFormField), form
+    field = PhoneFormField(required=False)
+    assert field.clean("") == "" and field.clean("+855 12 345 678") == "012345678"
+    with pytest.raises(django_forms.ValidationError) as error:
+        field.clean("12")
+    assert error.value.code == "invalid_phone"
