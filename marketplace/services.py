@@ -532,6 +532,17 @@ def _locked_quote(quote: Quote) -> Quote:
     return Quote.objects.select_for_update().get(pk=quote.pk)
 
 
+def _locked_open_quote(quote: Quote) -> Quote:
+    """The quote, locked, if the group may still answer it (requested, or offered and valid)."""
+    locked = _locked_quote(quote)
+    if locked.current_status not in Quote.OPEN_STATUSES:
+        raise MarketplaceError(
+            _("This quote is “%(status)s”: it can no longer be answered.")
+            % {"status": locked.get_current_status_display()}
+        )
+    return locked
+
+
 def quote_offer(
     *,
     quote: Quote,
@@ -560,12 +571,7 @@ def quote_offer(
     if problems:
         raise MarketplaceError(" ".join(str(problem) for problem in problems))
     with transaction.atomic():
-        locked = _locked_quote(quote)
-        if locked.current_status not in Quote.OPEN_STATUSES:
-            raise MarketplaceError(
-                _("This quote is “%(status)s”: it can no longer be answered.")
-                % {"status": locked.get_current_status_display()}
-            )
+        locked = _locked_open_quote(quote)
         locked.set_status(Quote.Status.OFFERED)
         locked.product = product
         locked.unit_price = money.as_decimal(unit_price).quantize(Decimal("0.01"))
@@ -585,12 +591,7 @@ def quote_decline(*, quote: Quote, reason: str, actor=None) -> Quote:
     if not reason:
         raise MarketplaceError(_("Say why you decline, so the trader knows."))
     with transaction.atomic():
-        locked = _locked_quote(quote)
-        if locked.current_status not in Quote.OPEN_STATUSES:
-            raise MarketplaceError(
-                _("This quote is “%(status)s”: it can no longer be answered.")
-                % {"status": locked.get_current_status_display()}
-            )
+        locked = _locked_open_quote(quote)
         locked.set_status(Quote.Status.DECLINED)
         locked.reply = reason[:2000]
         locked.replied_by = actor if actor is not None and actor.is_authenticated else None

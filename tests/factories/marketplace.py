@@ -142,3 +142,19 @@ class OrderFactory(factory.django.DjangoModelFactory):
             quantity=quantity,
             line_total=order.total,
         )
+
+
+def shop_product_data(shop, **overrides) -> dict:
+    """What My shop's product form posts for group A's producer (tests/marketplace/conftest.Shop)."""
+    return {
+        "group": shop.group_a.pk,
+        "producer": shop.producer_a.pk,
+        "category": shop.product_a.category.pk,
+        "title_km": "ត្រសក់",
+        "title_en": "Cucumber",
+        "unit": "kg",
+        "price": "0.75",
+        "stock": "40",
+        "minimum_order": "1",
+        **overrides,
+    }

@@ -18,6 +18,7 @@ from marketplace.services import product_create_draft
 from networks.forms import AdultMemberChoiceField
 from networks.models import Member
 from tests.factories.grouptrade import pooled_lot
+from tests.factories.marketplace import shop_product_data as product_data
 from tests.factories.networks import MemberFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,21 +32,6 @@ def minor(shop):
     member = MemberFactory(birth_year=timezone.localdate().year - 12)
     MembershipFactory(member=member, group=shop.group_a)
     return member
-
-
-def product_data(shop, **overrides):
-    return {
-        "group": shop.group_a.pk,
-        "producer": shop.producer_a.pk,
-        "category": shop.product_a.category.pk,
-        "title_km": "ត្រសក់",
-        "title_en": "Cucumber",
-        "unit": "kg",
-        "price": "0.75",
-        "stock": "40",
-        "minimum_order": "1",
-        **overrides,
-    }
 
 
 def test_adults_queryset_is_the_sql_twin_of_is_minor(shop, minor):

@@ -12,25 +12,11 @@ from PIL import Image as PILImage
 
 from marketplace.models import Fulfilment, Order, Product, Quote
 from tests.factories.marketplace import place_order, png_bytes
+from tests.factories.marketplace import shop_product_data as product_data
 
 pytestmark = pytest.mark.django_db
 
 SHOP = "/km/my-shop/"
-
-
-def product_data(shop, **overrides):
-    return {
-        "group": shop.group_a.pk,
-        "producer": shop.producer_a.pk,
-        "category": shop.product_a.category.pk,
-        "title_km": "ត្រសក់",
-        "title_en": "Cucumber",
-        "unit": "kg",
-        "price": "0.75",
-        "stock": "40",
-        "minimum_order": "1",
-        **overrides,
-    }
 
 
 @pytest.mark.parametrize("who, status", [("anonymous", 302), ("buyer", 403), ("unlinked_producer", 403)])
