@@ -78,5 +78,7 @@ def test_an_unknown_slug_is_not_remembered_as_missing(site_pages, commit):
     assert Client().get("/en/newsroom/").status_code == 404
     home = site_pages["home"]["en"].specific
     about = Page.objects.get(pk=site_pages["about"]["en"].pk).specific
-    commit(lambda: about.copy(to=home, update_attrs={"slug": "newsroom", "title": "Newsroom"}).save_revision().publish())
+    commit(
+        lambda: about.copy(to=home, update_attrs={"slug": "newsroom", "title": "Newsroom"}).save_revision().publish()
+    )
     assert Client().get("/en/newsroom/").status_code == 200
