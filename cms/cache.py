@@ -420,6 +420,7 @@ def connect_receivers() -> None:
     install_locale_memo()
     install_site_lookup_cache()
     install_view_restriction_cache()
+    install_route_cache()
     from django.db.models.signals import post_delete, post_save, pre_save
     from wagtail.images import get_image_model
     from wagtail.models import PageViewRestriction, Site
@@ -599,3 +600,55 @@ def install_view_restriction_cache() -> None:
 
     get_view_restrictions._sahakum_cached = True
     Page.get_view_restrictions = get_view_restrictions
+
+
+def install_route_cache() -> None:
+    """Wagtail resolves a URL one path component at a time: the site's root page in the active
+    language (`localized.specific`), then for each component the child with that slug and its
+    `specific` page, two queries each. The specific pages found are kept in the fragment cache:
+    the root per site and language (purged with the site: a root page's publish purges it), a
+    child per parent and slug, tagged with its parent's translation key, which every publish,
+    unpublish or move of a child purges (purge_page; Wagtail unpublishes a live page before
+    deleting it).
+    A slug that leads nowhere is not kept (a 404 is computed each time). Routable pages
+    (catalog, product) resolve their own sub-paths in Python afterwards, as before."""
+    from django.http import Http404
+    from django.utils.translation import get_language
+    from wagtail.models import Page, Site
+
+    original_route = Page.route
+    if getattr(original_route, "_sahakum_cached", False):
+        return
+
+    def child_page(parent, slug):
+        try:
+            return parent.get_children().get(slug=slug).specific
+        except Page.DoesNotExist as error:
+            raise Http404 from error
+
+    def route(self, request, path_components):
+        if not path_components or fragment_lifetime() <= 0:
+            return original_route(self, request, path_components)
+        slug, remaining = path_components[0], path_components[1:]
+        subpage = fragment(
+            f"route-child:{self.pk}:{slug}", (f"tk:{self.translation_key}",), lambda: child_page(self, slug)
+        )
+        subpage._cached_parent_obj = self
+        return subpage.route(request, remaining)
+
+    original_route_for_request = Page.route_for_request
+
+    def route_for_request(request, path):
+        if fragment_lifetime() > 0 and not hasattr(request, "_wagtail_route_for_request"):
+            site = Site.find_for_request(request)
+            if site is not None:
+                root = fragment(f"route-root:{site.pk}:{get_language()}", (), lambda: site.root_page.localized.specific)
+                try:
+                    request._wagtail_route_for_request = root.route(request, [part for part in path.split("/") if part])
+                except Http404:
+                    request._wagtail_route_for_request = None
+        return original_route_for_request(request, path)
+
+    route._sahakum_cached = True
+    Page.route = route
+    Page.route_for_request = staticmethod(route_for_request)

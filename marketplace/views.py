@@ -2,16 +2,26 @@
 checkout views are routes of MarketPage (models.py), so editors keep the page's intro and the
 URLs live under the page (/km/market/…)."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.throttling import limit_writes
+from cms.cache import TAG_REGISTRY, fragment
 
 from . import services
 from .cart import Cart
@@ -87,31 +97,88 @@ def _published_product(product_id: int) -> Product:
     return product
 
 
-def _published_product_and_related(product_id: int) -> tuple[Product, CardPage]:
-    """The product (with its photos and renditions) and the ids of the newest others of its
-    category: their cards come from the fragment cache (selectors.CardPage)."""
-    product = _published_product(product_id)
-    related = (
-        Product.objects.published()
-        .filter(category_id=product.category_id)
-        .exclude(pk=product.pk)
-        .order_by("-created_at", "-pk")
-        .values_list("pk", flat=True)[:RELATED_COUNT]
+@dataclass(frozen=True)
+class ProductSummary:
+    """What the product page shows of a product, the same for every visitor: the body's HTML
+    (title, photos, price in both currencies, facts, description, "from N members", trained
+    badge) and the few fields the page's forms, title and cache tags need. Kept in the fragment
+    cache (`product_summary`); the forms, their CSRF token, the cart and messages are rendered
+    live around it for each request."""
+
+    pk: int
+    category_id: int
+    title: str
+    meta_description: str
+    in_stock: bool
+    whole_units_only: bool
+    minimum_order: Decimal
+    body_html: str
+
+    @property
+    def body(self):
+        # The output of an auto-escaping template (marketplace/includes/product_body.html).
+        return mark_safe(self.body_html)  # nosec B308 B703  # template output, escaped when rendered
+
+
+def product_summary(request, product_id: int) -> ProductSummary:
+    """The published product's summary, from the fragment cache per product and language until
+    the product (price, stock, status, photos, contributions, trained badge), the registry
+    (group and place names) or the site (exchange rate, categories) change. Http404, never
+    cached, when it is not for sale."""
+
+    def compute() -> ProductSummary:
+        product = _published_product(product_id)
+        description = strip_tags(product.description)
+        return ProductSummary(
+            pk=product.pk,
+            category_id=product.category_id,
+            title=product.title,
+            meta_description=Truncator(description).words(40, truncate=" …")
+            if description
+            else f"{product.title} · {product.group.name}",
+            in_stock=product.in_stock,
+            whole_units_only=product.whole_units_only,
+            minimum_order=product.minimum_order,
+            body_html=str(
+                render_to_string("marketplace/includes/product_body.html", {"product": product}, request=request)
+            ),
+        )
+
+    key = f"product-body:{get_language()}:{timezone.localdate()}:{product_id}"
+    return fragment(key, (f"product:{product_id}", TAG_REGISTRY), compute)
+
+
+def _related_ids(product: ProductSummary) -> list[int]:
+    """The newest other products of its category (ids; their cards come from the fragment
+    cache), kept until a product of the category changes."""
+    return fragment(
+        f"related:{product.pk}",
+        (f"category:{product.category_id}",),
+        lambda: list(
+            Product.objects.published()
+            .filter(category_id=product.category_id)
+            .exclude(pk=product.pk)
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)[:RELATED_COUNT]
+        ),
     )
-    return product, CardPage(related)
 
 
 def product_detail(
     request, page: MarketPage, product_id: int, slug=None, *, quote_form=None, cart_form=None, status=200
 ):
-    product, related = _published_product_and_related(product_id)
+    product = product_summary(request, product_id)
+    # Unfilled forms of an anonymous visitor are the same for everyone (their fields' HTML is
+    # then a fragment; the CSRF token stays outside it); a trader's contact or a bound form's
+    # values and errors are rendered live.
+    shared_forms = cart_form is None and quote_form is None and not request.user.is_authenticated
     return _render(
         request,
         page,
         "marketplace/product_detail.html",
         {
             "product": product,
-            "related": related,
+            "related": CardPage(_related_ids(product)),
             "cart_form": cart_form
             or AddToCartForm(initial={"product": product.pk, "quantity": product.minimum_order.normalize()}),
             "quote_form": quote_form
@@ -119,6 +186,7 @@ def product_detail(
                 initial=_contact_initial(request, quantity=product.minimum_order.normalize()), with_commune=False
             ),
             "page_title": product.title,
+            "shared_forms": shared_forms,
         },
         status=status,
     )

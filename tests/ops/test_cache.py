@@ -66,6 +66,15 @@ def test_working_redis_still_caches():
     cache.delete("ops-test-key")
 
 
+def test_one_redis_client_per_connection_pool_not_one_per_call():
+    # Django's backend builds a redis.Redis (with its table of response callbacks) for every
+    # cache call; ours keeps one per pool: the clients share the pool and are thread-safe.
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {"OPTIONS": {"socket_connect_timeout": 0.5}})
+    first, second = cache._cache.get_client(), cache._cache.get_client(write=True)
+    assert first is second
+    assert first.connection_pool is cache._cache._get_connection_pool(write=False)
+
+
 @pytest.mark.django_db
 def test_sessions_survive_a_cache_flush(client, django_user_model):
     from cms.settings import base
