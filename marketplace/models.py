@@ -24,7 +24,7 @@ from cms.bilingual import in_language
 from cms.codes import secret_token, token_matches
 from cms.khmer import segment
 from cms.routing import page_view
-from networks.models import format_hours, minor_refusal
+from networks.models import format_hours, format_pickup_date, minor_refusal
 
 from . import money
 from .exceptions import InvalidTransition
@@ -470,6 +470,14 @@ class Fulfilment(models.Model):
         if point is None or self.pickup_on is None:
             return ""
         return format_hours(point.hours_on(self.pickup_on))
+
+    def pickup_label(self) -> str:
+        """This part's pickup day and hours in the active language ("Saturday 5 December 2026,
+        07:00–11:00"), or "" (delivery, or pickup by arrangement)."""
+        point = self.group.pickup_point
+        if point is None or self.pickup_on is None:
+            return ""
+        return f"{format_pickup_date(self.pickup_on)}, {format_hours(point.hours_on(self.pickup_on))}"
 
     def can_move_to(self, new_status: str) -> bool:
         return new_status in self.TRANSITIONS.get(self.status, set())

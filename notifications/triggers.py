@@ -98,10 +98,13 @@ def fulfilment_ready(*, fulfilment) -> bool:
     group = fulfilment.group
     with translation.override(order.language or "km"):
         place = group.pickup_point if order.delivery_method == "pickup" else order.get_delivery_method_display()
+        place = str(place or group)
+        when = fulfilment.pickup_label() if order.delivery_method == "pickup" else ""
         context = {
             "reference": order.reference,
             "group": str(group),
-            "place": str(place or group),
+            # The day first: an SMS may shorten the place.
+            "place": f"{when} · {place}" if when else place,
             "url": site_url(order.get_absolute_url()),
             "group_id": group.pk,
         }

@@ -143,3 +143,30 @@ def test_withdrawal_from_a_full_session_sends_the_promoted_learner_an_sms(
     assert "to: +85512000002" in printed and "Tailoring" in printed and waiting.token in printed
     delivery = Delivery.objects.get(event="waitlist_promoted")
     assert (delivery.channel, delivery.status) == ("sms", "sent")
+
+
+def test_ready_for_pickup_tells_the_buyer_which_day(shop, sms_outbox, django_capture_on_commit_callbacks):
+    """A buyer who chose a pickup day hears that day and its hours, in her language, before the
+    place (an SMS may shorten the place)."""
+    from django.utils import translation
+
+    from networks.models import format_pickup_date
+    from tests.factories.networks import PickupSlotFactory
+
+    point = shop.product_a.group.collection_point
+    PickupSlotFactory(collection_point=point, weekday=5, opens=datetime.time(7, 0), closes=datetime.time(11, 0))
+    day = point.next_pickup_dates(timezone.now(), 1)[0].date
+    with translation.override("km"), django_capture_on_commit_callbacks(execute=True):
+        order = place_order(
+            CartLine(shop.product_a.pk, Decimal("1")),
+            buyer_email="",
+            payment_method="pay_at_pickup",
+            pickup_dates={shop.product_a.group_id: day},
+        )
+        fulfilment = order.fulfilments.get()
+        fulfilment_set_status(fulfilment=fulfilment, status="ready")
+        label = format_pickup_date(day)
+    ready = [message for message in sms_outbox if message.recipients == ["+85512345678"]]
+    assert len(ready) == 1
+    assert label in ready[0].body and "07:00–11:00" in ready[0].body
+    assert ready[0].body.index(label) < ready[0].body.index("Village pagoda")
