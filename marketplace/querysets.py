@@ -48,33 +48,32 @@ def shop_group_ids(user) -> set[int]:
     return user._market_group_ids
 
 
-def coordinated_group_ids(user) -> set[int]:
-    """Groups where this user is a coordinator (role and office in the group both needed)."""
-    if not has_role(user, GROUP_COORDINATOR):
+def _office_group_ids(user, roles: tuple[str, ...], offices: tuple[str, ...], memo: str) -> set[int]:
+    """Groups where this user has one of these site roles and holds one of these offices
+    (membership roles) as an active member; kept on the user for the request."""
+    if not has_role(user, *roles):
         return set()
     member = member_for(user)
     if member is None:
         return set()
-    if not hasattr(user, "_market_coordinated_ids"):
-        user._market_coordinated_ids = set(
-            member.memberships.filter(left__isnull=True, role__in=COORDINATOR_ROLES).values_list("group_id", flat=True)
+    if not hasattr(user, memo):
+        setattr(
+            user,
+            memo,
+            set(member.memberships.filter(left__isnull=True, role__in=offices).values_list("group_id", flat=True)),
         )
-    return user._market_coordinated_ids
+    return getattr(user, memo)
+
+
+def coordinated_group_ids(user) -> set[int]:
+    """Groups where this user is a coordinator (role and office in the group both needed)."""
+    return _office_group_ids(user, (GROUP_COORDINATOR,), COORDINATOR_ROLES, "_market_coordinated_ids")
 
 
 def treasurer_group_ids(user) -> set[int]:
     """Groups whose payouts this user may record (group trade): a producer or coordinator whose
     Member is treasurer or leader of the group."""
-    if not has_role(user, PRODUCER, GROUP_COORDINATOR):
-        return set()
-    member = member_for(user)
-    if member is None:
-        return set()
-    if not hasattr(user, "_market_treasurer_ids"):
-        user._market_treasurer_ids = set(
-            member.memberships.filter(left__isnull=True, role__in=TREASURER_ROLES).values_list("group_id", flat=True)
-        )
-    return user._market_treasurer_ids
+    return _office_group_ids(user, (PRODUCER, GROUP_COORDINATOR), TREASURER_ROLES, "_market_treasurer_ids")
 
 
 def completed_courses():
